@@ -1,0 +1,32 @@
+//! `dataarts-sync show TASK_ID`
+
+use anyhow::Context as _;
+use dataarts_security::Client;
+
+use crate::Output;
+use crate::output;
+
+/// Arguments of `show`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  dataarts-sync --sandbox show 088c2b59114405ab4fbc0df5bd05202b
+  dataarts-sync --sandbox --output json show 088c2b59114405ab4fbc0df5bd05202b")]
+pub struct Args {
+    /// Id of the user synchronization task.
+    pub task_id: String,
+}
+
+pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<()> {
+    let task = client
+        .show_task(&args.task_id)
+        .await
+        .with_context(|| format!("cannot show task {:?}", args.task_id))?;
+    match format {
+        Output::Json => output::print_json(&task),
+        Output::Table => {
+            print!("{}", output::task_table(&task));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Rendering results as text tables or JSON.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use dataarts_security::{MemberSyncTask, TaskPage};
+use jiff::Timestamp;
+
+/// Shown where the service sent no value.
+const MISSING: &str = "-";
+
+/// Writes a value as pretty JSON in the API's own shape.
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, value)?;
+    writeln!(stdout)?;
+    Ok(())
+}
+
+fn text(value: Option<&str>) -> String {
+    value
+        .filter(|v| !v.is_empty())
+        .unwrap_or(MISSING)
+        .to_owned()
+}
+
+fn shown<T: ToString>(value: Option<T>) -> String {
+    value.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+}
+
+/// An instant as `2024-03-20 02:25:16 UTC`.
+fn time(value: Option<Timestamp>) -> String {
+    value.map_or_else(
+        || MISSING.to_owned(),
+        |t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    )
+}
+
+/// One task as a two-column table of field and value.
+pub fn task_table(task: &MemberSyncTask) -> String {
+    let schedule = match (&task.schedule_interval, &task.schedule_period) {
+        (Some(interval), Some(period)) => format!("every {interval} {period}"),
+        _ => MISSING.to_owned(),
+    };
+    let window = match (task.schedule_start_hour, task.schedule_end_hour) {
+        (Some(start), Some(end)) => format!("{start:02}:00 to {end:02}:00"),
+        _ => MISSING.to_owned(),
+    };
+    let rows = [
+        ("id", text(task.id.as_deref())),
+        ("cluster_name", text(task.cluster_name.as_deref())),
+        ("cluster_type", shown(task.cluster_type.as_ref())),
+        ("cluster_id", text(task.cluster_id.as_deref())),
+        ("sync_status", shown(task.sync_status.as_ref())),
+        ("sync_time", time(task.sync_time)),
+        ("schedule_status", shown(task.schedule_status.as_ref())),
+        ("schedule", schedule),
+        ("schedule_hours", window),
+        (
+            "data_connection",
+            text(task.data_connection_name.as_deref()),
+        ),
+        (
+            "data_connection_id",
+            text(task.data_connection_id.as_deref()),
+        ),
+        (
+            "data_connection_workspace",
+            text(task.data_connection_workspace.as_deref()),
+        ),
+        ("project_id", text(task.project_id.as_deref())),
+        ("domain_id", text(task.domain_id.as_deref())),
+        ("instance_id", text(task.instance_id.as_deref())),
+        ("create_time", time(task.create_time)),
+        ("create_user", text(task.create_user.as_deref())),
+        ("update_time", time(task.update_time)),
+        ("update_user", text(task.update_user.as_deref())),
+    ];
+    let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (key, value) in rows {
+        let _ = writeln!(out, "{key:<width$}  {value}");
+    }
+    let _ = writeln!(out, "\nsync_msg:");
+    let _ = writeln!(out, "{}", text(task.sync_msg.as_deref()));
+    out
+}
+
+/// A page of tasks as one row per task, then a line with the count.
+pub fn page_table(page: &TaskPage, offset: u32) -> String {
+    let header = [
+        "ID",
+        "CLUSTER",
+        "TYPE",
+        "SYNC STATUS",
+        "SCHEDULE",
+        "SYNC TIME",
+    ];
+    let rows: Vec<[String; 6]> = page
+        .tasks
+        .iter()
+        .map(|t| {
+            [
+                text(t.id.as_deref()),
+                text(t.cluster_name.as_deref()),
+                shown(t.cluster_type.as_ref()),
+                shown(t.sync_status.as_ref()),
+                shown(t.schedule_status.as_ref()),
+                time(t.sync_time),
+            ]
+        })
+        .collect();
+
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "{}", padded.join("  ").trim_end());
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.each_ref().map(String::as_str));
+    }
+
+    let shown = page.tasks.len();
+    let total = page.total.map_or_else(|| "?".to_owned(), |t| t.to_string());
+    let range = if shown == 0 {
+        "no tasks".to_owned()
+    } else {
+        format!(
+            "tasks {} to {}",
+            u64::from(offset) + 1,
+            u64::from(offset) + shown as u64
+        )
+    };
+    let _ = writeln!(out, "\n{range} of {total}");
+    out
+}

@@ -1,0 +1,505 @@
+//! The client and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dataarts_security_raw as raw;
+use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
+
+use crate::credentials::Credentials;
+use crate::error::{ApiError, DecodeError, Error, snippet};
+use crate::model::{FieldError, ListTasks, MemberSyncTask, TaskPage};
+use crate::region::{self, Endpoint};
+use crate::transport::{Exchange, ResponseMeta, Shared, USER_AGENT_VALUE};
+
+/// Default limit on a response body: 32 MiB, room for a page of a thousand
+/// tasks with long logs.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default time allowed for a whole request, from sending to the last byte.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A client for the user synchronization task API of one project and
+/// workspace.
+///
+/// Cheap to clone; clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), dataarts_security::Error> {
+/// use dataarts_security::{Client, Credentials, ListTasks, SyncStatus};
+///
+/// let client = Client::builder()
+///     .region("cn-north-4")
+///     .project_id("0833a5737480d53b2f25c010dc1a7b88")
+///     .workspace("f7bc8f2a71524d268c4293974e3dc35b")
+///     .credentials(Credentials::token(std::env::var("DATAARTS_TOKEN").unwrap_or_default()))
+///     .build()?;
+///
+/// let task = client.show_task("088c2b59114405ab4fbc0df5bd05202b").await?;
+/// println!("{:?} {:?}", task.cluster_name, task.sync_status);
+///
+/// let failed = client.list_tasks(&ListTasks::new().sync_status(SyncStatus::SyncFail)).await?;
+/// println!("{} failed tasks", failed.total.unwrap_or_default());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    endpoint: Endpoint,
+    project_id: String,
+    workspace: String,
+    http: reqwest::Client,
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.endpoint)
+            .field("project_id", &self.project_id)
+            .field("workspace", &self.workspace)
+            .field("credentials", &self.shared.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Fetches one task by id (`ShowSecurityMemberSyncTask`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a task id that could not be sent as given,
+    /// [`Error::Api`] when the service refuses (it answers an unknown id with
+    /// a 400), and the decoding and transport variants of [`Error`].
+    pub async fn show_task(&self, task_id: &str) -> Result<MemberSyncTask, Error> {
+        validate_id("task_id", task_id)?;
+        let exchange = Arc::new(Exchange::new(self.shared.clone()));
+        let result = self
+            .raw(&exchange)
+            .show_security_member_sync_task()
+            .project_id(self.project_id.as_str())
+            .task_id(task_id)
+            .workspace(self.workspace.as_str())
+            .send()
+            .await;
+        let task = decoded(result, &exchange).await?;
+        MemberSyncTask::from_raw(task).map_err(|e| field_error(e, &exchange))
+    }
+
+    /// Fetches one page of tasks (`ListSecurityMemberSyncTasks`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a `limit` of 0 or a value past `i32`,
+    /// [`Error::Api`] when the service refuses, and the decoding and
+    /// transport variants of [`Error`].
+    pub async fn list_tasks(&self, query: &ListTasks) -> Result<TaskPage, Error> {
+        let limit = query
+            .limit
+            .map(|limit| {
+                std::num::NonZeroU32::new(limit)
+                    .filter(|l| i32::try_from(l.get()).is_ok())
+                    .ok_or_else(|| {
+                        Error::invalid("limit", format!("must be 1 to {}, got {limit}", i32::MAX))
+                    })
+            })
+            .transpose()?;
+        let offset = query
+            .offset
+            .map(|offset| {
+                i32::try_from(offset).map_err(|_| {
+                    Error::invalid("offset", format!("must be 0 to {}, got {offset}", i32::MAX))
+                })
+            })
+            .transpose()?;
+        if let Some(name) = &query.cluster_name {
+            validate_text("cluster_name", name)?;
+        }
+
+        let exchange = Arc::new(Exchange::new(self.shared.clone()));
+        let raw = self.raw(&exchange);
+        let mut request = raw
+            .list_security_member_sync_tasks()
+            .project_id(self.project_id.as_str())
+            .workspace(self.workspace.as_str());
+        if let Some(limit) = limit {
+            request = request.limit(limit);
+        }
+        if let Some(offset) = offset {
+            request = request.offset(offset);
+        }
+        if let Some(cluster_type) = query.cluster_type.clone() {
+            request = request.cluster_type(cluster_type);
+        }
+        if let Some(cluster_name) = query.cluster_name.clone() {
+            request = request.cluster_name(cluster_name);
+        }
+        if let Some(sync_status) = query.sync_status.clone() {
+            request = request.sync_status(sync_status);
+        }
+        if let Some(schedule_status) = query.schedule_status.clone() {
+            request = request.schedule_status(schedule_status);
+        }
+        if let Some(order_by) = query.order_by.clone() {
+            request = request.order_by(order_by);
+        }
+        if let Some(ascending) = query.order_by_asc {
+            request = request.order_by_asc(ascending);
+        }
+
+        let page = decoded(request.send().await, &exchange).await?;
+        TaskPage::from_raw(page).map_err(|e| field_error(e, &exchange))
+    }
+
+    /// The generated client, wired to this call's exchange.
+    fn raw(&self, exchange: &Arc<Exchange>) -> raw::Client {
+        raw::Client::new_with_client(
+            self.endpoint.as_str(),
+            self.http.clone(),
+            raw::Hooks::new(exchange.clone()),
+        )
+    }
+}
+
+/// Turns the generated client's result into ours, using what the exchange
+/// kept of the response where the generated error lost it.
+async fn decoded<T: DeserializeOwned>(
+    result: Result<ResponseValue<T>, raw::Error<raw::ErrorBody>>,
+    exchange: &Exchange,
+) -> Result<T, Error> {
+    let meta = exchange.response();
+    if let Some(meta) = meta.as_ref().filter(|m| m.too_large) {
+        return Err(Error::BodyTooLarge {
+            status: meta.status,
+            limit: exchange.max_body_bytes(),
+        });
+    }
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(raw::Error::ErrorResponse(value)) => {
+            let meta = ResponseMeta {
+                status: value.status(),
+                headers: value.headers().clone(),
+                too_large: false,
+            };
+            Err(api_error(&meta, value.into_inner()))
+        }
+        Err(raw::Error::InvalidResponsePayload(body, _)) => Err(match meta {
+            Some(meta) => payload_error::<T>(&meta, &body),
+            None => Error::Config("a response was decoded that the transport did not see".into()),
+        }),
+        Err(raw::Error::UnexpectedResponse(response)) => {
+            // A status the spec does not declare (a proxy's 502, say). The
+            // exchange buffered the body, so this read does not wait on the
+            // network.
+            let meta = ResponseMeta {
+                status: response.status(),
+                headers: response.headers().clone(),
+                too_large: false,
+            };
+            match response.bytes().await {
+                Ok(body) => Err(error_status(&meta, &body)),
+                Err(e) => Err(Error::Transport(e)),
+            }
+        }
+        Err(
+            raw::Error::CommunicationError(e)
+            | raw::Error::ResponseBodyError(e)
+            | raw::Error::InvalidUpgrade(e),
+        ) => Err(Error::Transport(e)),
+        Err(raw::Error::InvalidRequest(reason)) => Err(Error::invalid("request", reason)),
+        Err(raw::Error::Custom(reason)) => Err(Error::Config(reason)),
+    }
+}
+
+/// An error status whose body decoded as JSON.
+fn api_error(meta: &ResponseMeta, body: raw::ErrorBody) -> Error {
+    let error_msg = body.error_msg.clone().or_else(|| match body.error_code {
+        // No known pair: keep what the body said rather than nothing.
+        None if !body.body().is_null() => Some(snippet(body.body().to_string().as_bytes())),
+        _ => None,
+    });
+    Error::Api(Box::new(ApiError {
+        status: meta.status,
+        error_code: body.error_code,
+        error_msg,
+        request_id: meta.request_id().or(body.request_id),
+        content_type: meta.content_type(),
+    }))
+}
+
+/// An error status with any body: JSON in a known shape, or text.
+fn error_status(meta: &ResponseMeta, body: &[u8]) -> Error {
+    match serde_json::from_slice::<raw::ErrorBody>(body) {
+        Ok(parsed) if !body.is_empty() => api_error(meta, parsed),
+        _ => Error::Api(Box::new(ApiError {
+            status: meta.status,
+            error_code: None,
+            error_msg: (!body.is_empty()).then(|| snippet(body)),
+            request_id: meta.request_id(),
+            content_type: meta.content_type(),
+        })),
+    }
+}
+
+/// A body the generated code could not decode as `T`.
+fn payload_error<T: DeserializeOwned>(meta: &ResponseMeta, body: &[u8]) -> Error {
+    if !meta.status.is_success() {
+        return error_status(meta, body);
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Error::EmptyBody {
+            status: meta.status,
+            content_type: meta.content_type(),
+            request_id: meta.request_id(),
+        };
+    }
+
+    // Decode again only on this failure path, now tracking the path, to say
+    // where the body left the schema.
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => {
+            return Error::Config("a body failed to decode once and decoded the second time".into());
+        }
+        Err(e) => e,
+    };
+    if error.inner().is_syntax() || error.inner().is_eof() && error.path().to_string() == "." {
+        return Error::UnexpectedBody {
+            status: meta.status,
+            content_type: meta.content_type(),
+            snippet: snippet(body),
+            request_id: meta.request_id(),
+        };
+    }
+    Error::Decode(Box::new(DecodeError {
+        status: meta.status,
+        path: error.path().to_string(),
+        reason: error.inner().to_string(),
+        snippet: snippet(body),
+        request_id: meta.request_id(),
+    }))
+}
+
+/// A field that decoded but cannot be represented in our types.
+fn field_error(error: FieldError, exchange: &Exchange) -> Error {
+    let meta = exchange.response();
+    Error::Decode(Box::new(DecodeError {
+        status: meta.as_ref().map_or(reqwest::StatusCode::OK, |m| m.status),
+        path: error.path,
+        reason: error.reason,
+        snippet: String::new(),
+        request_id: meta.and_then(|m| m.request_id()),
+    }))
+}
+
+/// Checks an id that becomes one path segment.
+///
+/// Ids are percent-encoded on the wire, so any text would reach the right
+/// URL; what is refused here is what can only be a mistake or an attempt to
+/// reach another resource: nothing at all, `.` and `..` (which URL parsing
+/// would resolve), separators and control characters.
+pub(crate) fn validate_id(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if value.trim() != value {
+        return Err(Error::invalid(
+            field,
+            "must not start or end with white space",
+        ));
+    }
+    if value == "." || value == ".." {
+        return Err(Error::invalid(
+            field,
+            "must not be a relative path segment (`.` or `..`)",
+        ));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%'))
+    {
+        return Err(Error::invalid(field, format!("must not contain {c:?}")));
+    }
+    validate_text(field, value)
+}
+
+/// Checks text that is sent in a header or query: no control characters,
+/// which could split a header or be cut from the request.
+pub(crate) fn validate_text(field: &'static str, value: &str) -> Result<(), Error> {
+    match value.chars().find(|c| c.is_control()) {
+        Some(c) => Err(Error::invalid(
+            field,
+            format!("must not contain the control character {c:?}"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Configures a [`Client`]. Obtained from [`Client::builder`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    project_id: Option<String>,
+    workspace: Option<String>,
+    credentials: Option<Credentials>,
+    http: Option<reqwest::Client>,
+    max_body_bytes: Option<u64>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    env: Option<Box<dyn Fn(&str) -> Option<String> + Send + Sync>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("project_id", &self.project_id)
+            .field("workspace", &self.workspace)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Sets the region, such as `cn-north-4`; its endpoint comes from the
+    /// official override variable or the built-in table (see
+    /// [`crate::region`]). No default: a region or an endpoint is required.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets the endpoint URL explicitly; it wins over the region. A trailing
+    /// `/` is ignored. No default.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sets the project id that goes into every path. Required.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Sets the DataArts Studio workspace id sent as the `workspace` header.
+    /// Required.
+    pub fn workspace(mut self, workspace: impl Into<String>) -> Self {
+        self.workspace = Some(workspace.into());
+        self
+    }
+
+    /// Sets how requests authenticate. Required.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// Limits the size of a response body; a larger body ends the call with
+    /// [`Error::BodyTooLarge`]. Default: [`DEFAULT_MAX_BODY_BYTES`].
+    pub fn max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
+    }
+
+    /// Sets the time allowed to open a connection. Default:
+    /// [`DEFAULT_CONNECT_TIMEOUT`]. Ignored with [`Self::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the time allowed for a whole request. Default:
+    /// [`DEFAULT_TIMEOUT`]. Ignored with [`Self::http_client`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Uses this `reqwest` client for connections instead of building one.
+    /// Default: a client with rustls, the timeouts above and no redirects.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Reads environment variables through `env` instead of the process
+    /// environment (for the region override); for tests.
+    pub fn env(mut self, env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.env = Some(Box::new(env));
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Endpoint`] when no endpoint can be chosen,
+    /// [`Error::InvalidInput`] for a missing or malformed project id,
+    /// workspace or credential, and [`Error::Config`] when the HTTP client
+    /// cannot be built.
+    pub fn build(self) -> Result<Client, Error> {
+        let process_env = |key: &str| std::env::var(key).ok();
+        let env: &dyn Fn(&str) -> Option<String> = match &self.env {
+            Some(env) => env.as_ref(),
+            None => &process_env,
+        };
+        let endpoint = region::resolve(self.endpoint.as_deref(), self.region.as_deref(), env)?;
+
+        let project_id = self
+            .project_id
+            .ok_or_else(|| Error::invalid("project_id", "is required"))?;
+        validate_id("project_id", &project_id)?;
+        let workspace = self
+            .workspace
+            .ok_or_else(|| Error::invalid("workspace", "is required"))?;
+        validate_id("workspace", &workspace)?;
+        let credentials = self
+            .credentials
+            .ok_or_else(|| Error::invalid("credentials", "are required"))?;
+        credentials
+            .validate()
+            .map_err(|reason| Error::invalid("credentials", reason))?;
+
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .user_agent(USER_AGENT_VALUE)
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
+                // Credentials must never follow a redirect to another origin.
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+
+        Ok(Client {
+            endpoint,
+            project_id,
+            workspace,
+            http,
+            shared: Arc::new(Shared {
+                credentials,
+                max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            }),
+        })
+    }
+}

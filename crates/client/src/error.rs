@@ -1,0 +1,261 @@
+//! The one error type of this crate.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+
+use crate::region::EndpointError;
+
+/// How many characters of an unexpected body an error keeps.
+pub const SNIPPET_CHARS: usize = 200;
+
+/// Everything that can go wrong in a call, as variants a caller can match on.
+///
+/// `Display` is one short line without secrets; the underlying cause, where
+/// there is one, is behind [`std::error::Error::source`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service or its gateway answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// A success status came with an empty body.
+    #[error("HTTP {status} with an empty body{}", request_suffix(.request_id))]
+    EmptyBody {
+        /// The response status.
+        status: StatusCode,
+        /// The `Content-Type` header, if any.
+        content_type: Option<String>,
+        /// The request id from the response headers.
+        request_id: Option<String>,
+    },
+
+    /// A success status came with a body that is not JSON.
+    #[error(
+        "HTTP {status} with a body that is not JSON ({}): {snippet}{}",
+        content_type.as_deref().unwrap_or("no content type"),
+        request_suffix(.request_id)
+    )]
+    UnexpectedBody {
+        /// The response status.
+        status: StatusCode,
+        /// The `Content-Type` header, if any.
+        content_type: Option<String>,
+        /// The start of the body, decoded as UTF-8.
+        snippet: String,
+        /// The request id from the response headers.
+        request_id: Option<String>,
+    },
+
+    /// A JSON body did not have the shape the spec describes.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+
+    /// The body was larger than the configured limit; reading stopped there.
+    #[error("HTTP {status} body larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The response status.
+        status: StatusCode,
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+    },
+
+    /// The request could not be sent or its answer not received.
+    #[error("{}", transport_summary(.0))]
+    Transport(#[source] reqwest::Error),
+
+    /// An argument was refused before anything was sent.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The argument, as named in the API (`task_id`, `limit`, ...).
+        field: &'static str,
+        /// Why it was refused.
+        reason: String,
+    },
+
+    /// No endpoint could be chosen.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+
+    /// The client was configured incompletely or inconsistently.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+fn request_suffix(request_id: &Option<String>) -> String {
+    request_id
+        .as_deref()
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+fn transport_summary(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "the request timed out"
+    } else if error.is_connect() {
+        "could not connect to the endpoint"
+    } else if error.is_body() || error.is_decode() {
+        "the connection failed while reading the response"
+    } else {
+        "the request could not be sent"
+    }
+}
+
+impl Error {
+    /// The HTTP status, when a response was received.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            Error::EmptyBody { status, .. }
+            | Error::UnexpectedBody { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The service's error code (`DLS.1000`, `APIG.0301`, ...), if any.
+    pub fn error_code(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.error_code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request id the gateway assigned, if a response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            Error::EmptyBody { request_id, .. } | Error::UnexpectedBody { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// An error status from the service or its gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The response status.
+    pub status: StatusCode,
+    /// The error code from the body, if it had one.
+    pub error_code: Option<String>,
+    /// The error message from the body; for a body that is not a known
+    /// error shape, the start of the body itself.
+    pub error_msg: Option<String>,
+    /// The request id: the `X-Request-Id` header, else the body's.
+    pub request_id: Option<String>,
+    /// The `Content-Type` of the error body, if any.
+    pub content_type: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.error_code {
+            write!(f, " {code}")?;
+        }
+        if let Some(msg) = &self.error_msg {
+            write!(f, ": {}", one_line(msg))?;
+        }
+        f.write_str(&request_suffix(&self.request_id))
+    }
+}
+
+/// A JSON body that does not fit the spec's schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The response status.
+    pub status: StatusCode,
+    /// Where in the body decoding failed, as `tasks[0].schedule_period`
+    /// (`.` for the whole body).
+    pub path: String,
+    /// What was wrong there.
+    pub reason: String,
+    /// The start of the body, decoded as UTF-8.
+    pub snippet: String,
+    /// The request id from the response headers.
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {} body does not match the API at `{}`: {}{}",
+            self.status,
+            self.path,
+            self.reason,
+            request_suffix(&self.request_id)
+        )
+    }
+}
+
+/// The start of a body as text: invalid UTF-8 is replaced, the text is cut
+/// at a character boundary after [`SNIPPET_CHARS`] characters and line
+/// breaks are flattened so an error stays on one line.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut cut: String = text.chars().take(SNIPPET_CHARS).collect();
+    if text.chars().nth(SNIPPET_CHARS).is_some() {
+        cut.push('…');
+    }
+    one_line(cut.trim())
+}
+
+fn one_line(text: &str) -> String {
+    text.split(['\r', '\n'])
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_cut_on_character_boundaries() {
+        let body = "操".repeat(SNIPPET_CHARS + 5);
+        let cut = snippet(body.as_bytes());
+        assert_eq!(cut.chars().count(), SNIPPET_CHARS + 1);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn snippets_are_one_line() {
+        assert_eq!(
+            snippet(b"<html>\r\n<body>Bad Gateway</body>\n</html>\n"),
+            "<html> <body>Bad Gateway</body> </html>"
+        );
+    }
+
+    #[test]
+    fn the_error_stays_small_and_thread_safe() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        assert!(
+            std::mem::size_of::<Error>() <= 96,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+}

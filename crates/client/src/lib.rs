@@ -1,0 +1,52 @@
+//! A typed client for Huawei Cloud DataArts Studio's Data Security "user
+//! synchronization tasks": show one task, list tasks.
+//!
+//! Built on the progenitor-generated `dataarts-security-raw` crate, it adds
+//! what the raw client leaves out: endpoint resolution from a region,
+//! authentication, input checks before anything is sent, a body size limit,
+//! and one [`Error`] type that keeps the status, the service's error code and
+//! the request id in every case. Responses decode into [`MemberSyncTask`],
+//! whose enums survive values the service adds later and whose times are
+//! [`jiff::Timestamp`]s.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), dataarts_security::Error> {
+//! use dataarts_security::{Client, Credentials};
+//!
+//! let client = Client::builder()
+//!     .region("cn-north-4")
+//!     .project_id("0833a5737480d53b2f25c010dc1a7b88")
+//!     .workspace("f7bc8f2a71524d268c4293974e3dc35b")
+//!     .credentials(Credentials::token("MIIZ..."))
+//!     .build()?;
+//! let task = client.show_task("088c2b59114405ab4fbc0df5bd05202b").await?;
+//! if let Some(time) = task.sync_time {
+//!     println!("last sync {time}: {:?}", task.sync_status);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! It does not (yet) sign requests with an access key pair, retry, or page
+//! through whole listings; see the README for what is planned.
+
+mod client;
+mod credentials;
+mod error;
+mod model;
+pub mod region;
+mod transport;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
+};
+pub use credentials::{Credentials, Secret};
+pub use error::{ApiError, DecodeError, Error};
+pub use model::{
+    ClusterType, ListTasks, MemberSyncTask, OrderBy, SchedulePeriod, ScheduleStatus, SyncStatus,
+    TaskPage,
+};
+pub use region::Endpoint;
+
+/// The generated client this crate is built on, for what it does not wrap.
+pub use dataarts_security_raw as raw;
