@@ -187,7 +187,8 @@ fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote::quote!(crate::Hooks))
-        .with_derive("schemars::JsonSchema");
+        .with_derive("schemars::JsonSchema")
+        .with_derive("PartialEq");
 
     for name in OPEN_ENUMS {
         settings.with_replacement(
