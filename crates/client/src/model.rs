@@ -168,6 +168,7 @@ impl TaskPage {
             .transpose()?;
         let tasks = page
             .tasks
+            .unwrap_or_default()
             .into_iter()
             .enumerate()
             .map(|(i, task)| {

@@ -287,7 +287,7 @@ async fn list(
         .collect();
     let body = ListMemberSyncTasksResponse {
         total: Some((total as i64).into()),
-        tasks: page,
+        tasks: Some(page),
     };
     state.reply(StatusCode::OK, json!(body))
 }
