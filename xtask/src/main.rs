@@ -85,7 +85,10 @@ fn check_copies() -> Result<(), String> {
         println!("generated copies are up to date");
         Ok(())
     } else {
-        Err(format!("stale generated code in {}; run `cargo xtask codegen`", stale.join(", ")))
+        Err(format!(
+            "stale generated code in {}; run `cargo xtask codegen`",
+            stale.join(", ")
+        ))
     }
 }
 
@@ -103,7 +106,10 @@ fn lint_command() -> Result<(), String> {
         println!("spec lints clean; {examples} examples validate");
         Ok(())
     } else {
-        Err(format!("the spec has problems:\n  - {}", problems.join("\n  - ")))
+        Err(format!(
+            "the spec has problems:\n  - {}",
+            problems.join("\n  - ")
+        ))
     }
 }
 
@@ -113,7 +119,9 @@ fn check_descriptions(document: &Value, problems: &mut Vec<String>) {
     for (name, schema) in components["schemas"].as_object().into_iter().flatten() {
         for (property, body) in schema["properties"].as_object().into_iter().flatten() {
             if !body["description"].is_string() {
-                problems.push(format!("schema {name}: property `{property}` has no description"));
+                problems.push(format!(
+                    "schema {name}: property `{property}` has no description"
+                ));
             }
         }
     }
@@ -163,7 +171,12 @@ fn collect_examples<'a>(
         if let Some(example) = map.get("example") {
             found.push((format!("{pointer}/example"), schema, example));
         }
-        for (name, example) in map.get("examples").and_then(Value::as_object).into_iter().flatten() {
+        for (name, example) in map
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             if let Some(value) = example.get("value") {
                 found.push((format!("{pointer}/examples/{name}"), schema, value));
             }
@@ -186,8 +199,10 @@ fn to_json_schema(value: &Value) -> Value {
     match value {
         Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
         Value::Object(map) => {
-            let mut out: Map<String, Value> =
-                map.iter().map(|(k, v)| (k.clone(), to_json_schema(v))).collect();
+            let mut out: Map<String, Value> = map
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                .collect();
             if out.remove("nullable") == Some(Value::Bool(true)) {
                 return serde_json::json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
             }
@@ -248,7 +263,13 @@ paths:
         let yaml = SPEC_WITH_EXAMPLE.replace("EXAMPLE", "{kind: GAUSS, total: '3'}");
         let problems = problems_in(&yaml);
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("at `/kind`")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("at `/total`")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains("at `/kind`")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("at `/total`")),
+            "{problems:?}"
+        );
     }
 }

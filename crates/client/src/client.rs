@@ -275,7 +275,9 @@ fn payload_error<T: DeserializeOwned>(meta: &ResponseMeta, body: &[u8]) -> Error
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let error = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => {
-            return Error::Config("a body failed to decode once and decoded the second time".into());
+            return Error::Config(
+                "a body failed to decode once and decoded the second time".into(),
+            );
         }
         Err(e) => e,
     };
