@@ -1,0 +1,227 @@
+//! The `dataarts-sync` binary against its embedded sandbox.
+
+use assert_cmd::Command;
+use dataarts_security_sandbox::fixtures;
+
+/// The binary with a clean environment: no variable of the user's can point
+/// it anywhere but the sandbox.
+fn cli() -> Command {
+    let mut command = Command::cargo_bin("dataarts-sync").expect("binary is built");
+    command.env_clear();
+    command
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[test]
+fn show_prints_the_seed_task() {
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "cluster_name               dws_ssl_4autotest_nomodify",
+        "cluster_type               DWS",
+        "sync_status                SYNC_FAIL",
+        // 1710901516000 and 1710856132000 ms after the epoch.
+        "sync_time                  2024-03-20 02:25:16 UTC",
+        "create_time                2024-03-19 13:48:52 UTC",
+        "schedule                   every 4 HOUR",
+        "schedule_hours             00:00 to 06:00",
+        "cannot be dropped because some objects depend on it",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn show_as_json_is_the_vendor_example() {
+    let output = cli()
+        .args([
+            "--sandbox",
+            "--output",
+            "json",
+            "show",
+            fixtures::SEED_TASK_ID,
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(fixtures::SEED_TASK_JSON).unwrap();
+    assert_eq!(printed, expected);
+}
+
+#[test]
+fn list_json_count_matches_the_filters() {
+    let expected = fixtures::default_tasks()
+        .iter()
+        .filter(|t| {
+            t.sync_status.as_ref().map(ToString::to_string).as_deref() == Some("SYNC_FAIL")
+                && t.cluster_type.as_ref().map(ToString::to_string).as_deref() == Some("DWS")
+        })
+        .count();
+    let output = cli()
+        .args([
+            "--sandbox",
+            "--output",
+            "json",
+            "list",
+            "--sync-status",
+            "SYNC_FAIL",
+            "--cluster-type",
+            "DWS",
+            "--limit",
+            "1000",
+            "--order-by",
+            "SYNC_TIME",
+            "--order-by-asc",
+            "false",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let tasks = page["tasks"].as_array().unwrap();
+    assert!(expected > 0);
+    assert_eq!(page["total"], expected);
+    assert_eq!(tasks.len(), expected);
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t["sync_status"] == "SYNC_FAIL" && t["cluster_type"] == "DWS")
+    );
+    // Times stay the API's epoch milliseconds, newest sync first.
+    let times: Vec<i64> = tasks
+        .iter()
+        .map(|t| t["sync_time"].as_i64().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
+}
+
+#[test]
+fn list_table_shows_a_page_and_the_count() {
+    let total = fixtures::default_tasks().len();
+    let output = cli()
+        .args(["--sandbox", "list", "--limit", "5", "--offset", "10"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("ID "), "{text}");
+    let rows = text
+        .lines()
+        .filter(|l| {
+            l.split(' ')
+                .next()
+                .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .count();
+    assert_eq!(rows, 5, "{text}");
+    assert!(
+        text.contains(&format!("tasks 11 to 15 of {total}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_task_fails_with_one_line_and_the_service_exit_code() {
+    let output = cli()
+        .args(["--sandbox", "show", "00000000000000000000000000000000"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: cannot show task"), "{err}");
+    assert!(err.contains("DLS.1000"), "{err}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_path_smuggling_task_id_is_refused_as_invalid_input() {
+    let output = cli()
+        .args(["--sandbox", "show", "../member-sync-tasks"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid task_id"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_wrong_token_fails_without_printing_it() {
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("DATAARTS_TOKEN", "wrong-secret-token")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let err = stderr(&output);
+    assert!(err.contains("APIG.0307"), "{err}");
+    assert!(!err.contains("wrong-secret-token"), "{err}");
+}
+
+#[test]
+fn an_unknown_region_names_the_way_out() {
+    let output = cli()
+        .args([
+            "--region",
+            "xx-new-1",
+            "--project-id",
+            "p",
+            "--workspace",
+            "w",
+            "--token",
+            "t",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("unknown region \"xx-new-1\""), "{err}");
+    assert!(
+        err.contains("HUAWEICLOUD_SDK_REGION_DATAARTSSTUDIO_XX_NEW_1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_configuration_is_reported_before_any_request() {
+    let output = cli()
+        .args(["--endpoint", "http://127.0.0.1:9", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no project id"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_bad_enum_flag_is_a_usage_error() {
+    let output = cli()
+        .args(["--sandbox", "list", "--sync-status", "sync fail"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--sync-status"),
+        "{}",
+        stderr(&output)
+    );
+}
