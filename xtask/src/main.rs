@@ -181,10 +181,10 @@ fn collect_examples<'a>(
                 found.push((format!("{pointer}/examples/{name}"), schema, value));
             }
         }
-    } else if map.contains_key("type") || map.contains_key("properties") {
-        if let Some(example) = map.get("example") {
-            found.push((format!("{pointer}/example"), value, example));
-        }
+    } else if let Some(example) = map.get("example")
+        && (map.contains_key("type") || map.contains_key("properties"))
+    {
+        found.push((format!("{pointer}/example"), value, example));
     }
     for (key, child) in map {
         if key != "example" && key != "examples" {

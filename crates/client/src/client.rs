@@ -353,6 +353,9 @@ pub(crate) fn validate_text(field: &'static str, value: &str) -> Result<(), Erro
     }
 }
 
+/// Looks up one environment variable.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
 /// Configures a [`Client`]. Obtained from [`Client::builder`].
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -365,7 +368,7 @@ pub struct ClientBuilder {
     max_body_bytes: Option<u64>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
-    env: Option<Box<dyn Fn(&str) -> Option<String> + Send + Sync>>,
+    env: Option<EnvLookup>,
 }
 
 impl fmt::Debug for ClientBuilder {

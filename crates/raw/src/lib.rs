@@ -29,7 +29,7 @@
 //! # }
 //! ```
 //!
-//! With the `mock` feature, [`mock`] holds progenitor's typed `httpmock`
+//! With the `mock` feature, the `mock` module holds progenitor's typed `httpmock`
 //! helpers for this API.
 
 mod error_body;

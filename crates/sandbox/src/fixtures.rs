@@ -74,7 +74,7 @@ const START_MS: i64 = 1_704_067_200_000;
 const DAY_MS: i64 = 86_400_000;
 
 fn task(index: usize, rng: &mut SplitMix64) -> MemberSyncTask {
-    let cluster_type = if index % 2 == 0 {
+    let cluster_type = if index.is_multiple_of(2) {
         ClusterType::Dws
     } else {
         ClusterType::Mrs
@@ -89,12 +89,12 @@ fn task(index: usize, rng: &mut SplitMix64) -> MemberSyncTask {
     // more than one task.
     let cluster_name = format!("{prefix}_{word}_{:02}", index % 24);
     let sync_status = SYNC_STATUSES[index % SYNC_STATUSES.len()].clone();
-    let schedule_status = if index % 3 == 0 {
+    let schedule_status = if index.is_multiple_of(3) {
         ScheduleStatus::NotSchedule
     } else {
         ScheduleStatus::Scheduling
     };
-    let period = if index % 4 == 0 {
+    let period = if index.is_multiple_of(4) {
         SchedulePeriod::Minute
     } else {
         SchedulePeriod::Hour

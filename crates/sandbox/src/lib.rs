@@ -151,6 +151,9 @@ impl Drop for Sandbox {
     }
 }
 
+/// Why the gateway refused a request: status, error code, message.
+type Refusal = (StatusCode, &'static str, &'static str);
+
 struct AppState {
     config: Config,
     next_request: AtomicU64,
@@ -195,18 +198,18 @@ impl AppState {
     }
 
     /// The gateway's checks: a token it accepts, then the `workspace` header.
-    fn admit(&self, headers: &HeaderMap) -> Result<(), Response> {
-        let token = headers.get("x-auth-token").and_then(|v| v.to_str().ok());
-        match token {
+    /// A refusal comes back as (status, error code, message).
+    fn admit(&self, headers: &HeaderMap) -> Result<(), Refusal> {
+        match headers.get("x-auth-token").and_then(|v| v.to_str().ok()) {
             None => {
-                return Err(self.error(
+                return Err((
                     StatusCode::UNAUTHORIZED,
                     "APIG.1002",
                     "Incorrect token or token resolution failed",
                 ));
             }
             Some(token) if token != self.config.token => {
-                return Err(self.error(
+                return Err((
                     StatusCode::UNAUTHORIZED,
                     "APIG.0307",
                     "The token must be updated.",
@@ -216,12 +219,16 @@ impl AppState {
         }
         match headers.get("workspace").map(HeaderValue::to_str) {
             Some(Ok(w)) if !w.trim().is_empty() => Ok(()),
-            _ => Err(self.error(
+            _ => Err((
                 StatusCode::BAD_REQUEST,
                 "DLS.1000",
                 "The request header workspace is missing.",
             )),
         }
+    }
+
+    fn refuse(&self, (status, code, msg): Refusal) -> Response {
+        self.error(status, code, msg)
     }
 
     /// The tasks visible to a project and workspace.
@@ -241,8 +248,8 @@ async fn show(
     Path((project_id, task_id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = state.admit(&headers) {
-        return refused;
+    if let Err(refusal) = state.admit(&headers) {
+        return state.refuse(refusal);
     }
     let found = state
         .visible(&project_id, &headers)
@@ -264,8 +271,8 @@ async fn list(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = state.admit(&headers) {
-        return refused;
+    if let Err(refusal) = state.admit(&headers) {
+        return state.refuse(refusal);
     }
     let query = match ListQuery::parse(query.as_deref().unwrap_or("")) {
         Ok(query) => query,
