@@ -35,6 +35,7 @@ mod credentials;
 mod error;
 mod model;
 pub mod region;
+pub mod signer;
 mod transport;
 
 pub use client::{
