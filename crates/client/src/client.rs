@@ -8,11 +8,12 @@ use dataarts_security_raw as raw;
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
+use crate::auth::{Authenticator, Clock, system_clock};
 use crate::credentials::Credentials;
-use crate::error::{ApiError, DecodeError, Error, snippet};
+use crate::error::{ApiError, ClockSkew, DecodeError, Error, snippet};
 use crate::model::{FieldError, ListTasks, MemberSyncTask, TaskPage};
 use crate::region::{self, Endpoint};
-use crate::transport::{Exchange, ResponseMeta, Shared, USER_AGENT_VALUE};
+use crate::transport::{CallAuth, Exchange, ResponseMeta, USER_AGENT_VALUE};
 
 /// Default limit on a response body: 32 MiB, room for a page of a thousand
 /// tasks with long logs.
@@ -51,19 +52,19 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct Client {
     endpoint: Endpoint,
-    project_id: String,
     workspace: String,
     http: reqwest::Client,
-    shared: Arc<Shared>,
+    auth: Arc<Authenticator>,
+    clock: Clock,
+    max_body_bytes: u64,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("endpoint", &self.endpoint)
-            .field("project_id", &self.project_id)
             .field("workspace", &self.workspace)
-            .field("credentials", &self.shared.credentials)
+            .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +80,46 @@ impl Client {
         &self.endpoint
     }
 
+    /// The project id requests go to; with access keys and a region but no
+    /// configured id, IAM is asked once.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when there is no id and no way to look it up,
+    /// and the errors of the IAM request.
+    pub async fn project_id(&self) -> Result<String, Error> {
+        self.auth.project_id(&self.http).await.map(str::to_owned)
+    }
+
+    /// The authentication of the next request, and the exchange that will
+    /// carry it.
+    async fn exchange(&self) -> Result<Arc<Exchange>, Error> {
+        let project_id = self.auth.project_id(&self.http).await?.to_owned();
+        let auth = self.auth.request_auth(&self.http, &project_id).await?;
+        let call = CallAuth {
+            auth,
+            project_id,
+            region: self.auth.region().map(str::to_owned),
+        };
+        Ok(Exchange::new(call, self.clock.clone(), self.max_body_bytes))
+    }
+
+    /// Maps what came back, and forgets a token the gateway refused as
+    /// expired so the next call fetches a fresh one.
+    async fn finish<T: DeserializeOwned>(
+        &self,
+        result: Result<ResponseValue<T>, raw::Error<raw::ErrorBody>>,
+        exchange: &Exchange,
+    ) -> Result<T, Error> {
+        let outcome = decoded(result, exchange).await;
+        if let Err(error) = &outcome
+            && error.is_token_expired()
+        {
+            self.auth.forget_token().await;
+        }
+        outcome
+    }
+
     /// Fetches one task by id (`ShowSecurityMemberSyncTask`).
     ///
     /// # Errors
@@ -88,16 +129,16 @@ impl Client {
     /// a 400), and the decoding and transport variants of [`Error`].
     pub async fn show_task(&self, task_id: &str) -> Result<MemberSyncTask, Error> {
         validate_id("task_id", task_id)?;
-        let exchange = Arc::new(Exchange::new(self.shared.clone()));
+        let exchange = self.exchange().await?;
         let result = self
             .raw(&exchange)
             .show_security_member_sync_task()
-            .project_id(self.project_id.as_str())
+            .project_id(exchange.project_id())
             .task_id(task_id)
             .workspace(self.workspace.as_str())
             .send()
             .await;
-        let task = decoded(result, &exchange).await?;
+        let task = self.finish(result, &exchange).await?;
         MemberSyncTask::from_raw(task).map_err(|e| field_error(e, &exchange))
     }
 
@@ -131,11 +172,11 @@ impl Client {
             validate_text("cluster_name", name)?;
         }
 
-        let exchange = Arc::new(Exchange::new(self.shared.clone()));
+        let exchange = self.exchange().await?;
         let raw = self.raw(&exchange);
         let mut request = raw
             .list_security_member_sync_tasks()
-            .project_id(self.project_id.as_str())
+            .project_id(exchange.project_id())
             .workspace(self.workspace.as_str());
         if let Some(limit) = limit {
             request = request.limit(limit);
@@ -162,7 +203,7 @@ impl Client {
             request = request.order_by_asc(ascending);
         }
 
-        let page = decoded(request.send().await, &exchange).await?;
+        let page = self.finish(request.send().await, &exchange).await?;
         TaskPage::from_raw(page).map_err(|e| field_error(e, &exchange))
     }
 
@@ -197,7 +238,11 @@ async fn decoded<T: DeserializeOwned>(
                 headers: value.headers().clone(),
                 too_large: false,
             };
-            Err(api_error(&meta, value.into_inner()))
+            Err(with_clock_skew(
+                api_error(&meta, value.into_inner()),
+                &meta,
+                exchange,
+            ))
         }
         Err(raw::Error::InvalidResponsePayload(body, _)) => Err(match meta {
             Some(meta) => payload_error::<T>(&meta, &body),
@@ -213,7 +258,7 @@ async fn decoded<T: DeserializeOwned>(
                 too_large: false,
             };
             match response.bytes().await {
-                Ok(body) => Err(error_status(&meta, &body)),
+                Ok(body) => Err(with_clock_skew(error_status(&meta, &body), &meta, exchange)),
                 Err(e) => Err(Error::Transport(e)),
             }
         }
@@ -225,6 +270,35 @@ async fn decoded<T: DeserializeOwned>(
         Err(raw::Error::InvalidRequest(reason)) => Err(Error::invalid("request", reason)),
         Err(raw::Error::Custom(reason)) => Err(Error::Config(reason)),
     }
+}
+
+/// Turns a gateway's "signature expired" into [`Error::SignatureExpired`],
+/// with the local signing time and the server's `Date` side by side.
+fn with_clock_skew(error: Error, meta: &ResponseMeta, exchange: &Exchange) -> Error {
+    let Error::Api(api) = error else { return error };
+    let Some(signed_at) = exchange.signed_at() else {
+        return Error::Api(api);
+    };
+    let says_expired = api.status.as_u16() == 401
+        && api
+            .error_msg
+            .as_deref()
+            .is_some_and(|m| m.to_ascii_lowercase().contains("expired"))
+        && api
+            .error_code
+            .as_deref()
+            .is_some_and(|c| c.ends_with(".0301") || c.ends_with(".0303"));
+    if !says_expired {
+        return Error::Api(api);
+    }
+    let server_time = crate::transport::header_text(&meta.headers, "date")
+        .and_then(|date| jiff::fmt::rfc2822::parse(&date).ok())
+        .map(|zoned| zoned.timestamp());
+    Error::SignatureExpired(Box::new(ClockSkew {
+        api: *api,
+        signed_at,
+        server_time,
+    }))
 }
 
 /// An error status whose body decoded as JSON.
@@ -244,7 +318,7 @@ fn api_error(meta: &ResponseMeta, body: raw::ErrorBody) -> Error {
 }
 
 /// An error status with any body: JSON in a known shape, or text.
-fn error_status(meta: &ResponseMeta, body: &[u8]) -> Error {
+pub(crate) fn error_status(meta: &ResponseMeta, body: &[u8]) -> Error {
     match serde_json::from_slice::<raw::ErrorBody>(body) {
         Ok(parsed) if !body.is_empty() => api_error(meta, parsed),
         _ => Error::Api(Box::new(ApiError {
@@ -258,7 +332,7 @@ fn error_status(meta: &ResponseMeta, body: &[u8]) -> Error {
 }
 
 /// A body the generated code could not decode as `T`.
-fn payload_error<T: DeserializeOwned>(meta: &ResponseMeta, body: &[u8]) -> Error {
+pub(crate) fn payload_error<T: DeserializeOwned>(meta: &ResponseMeta, body: &[u8]) -> Error {
     if !meta.status.is_success() {
         return error_status(meta, body);
     }
@@ -361,6 +435,7 @@ type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 pub struct ClientBuilder {
     region: Option<String>,
     endpoint: Option<String>,
+    iam_endpoint: Option<String>,
     project_id: Option<String>,
     workspace: Option<String>,
     credentials: Option<Credentials>,
@@ -369,6 +444,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     env: Option<EnvLookup>,
+    clock: Option<Clock>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -376,12 +452,16 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("iam_endpoint", &self.iam_endpoint)
             .field("project_id", &self.project_id)
             .field("workspace", &self.workspace)
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
 }
+
+/// Official variable naming the IAM endpoint.
+pub const IAM_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
 
 impl ClientBuilder {
     /// Sets the region, such as `cn-north-4`; its endpoint comes from the
@@ -399,7 +479,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the project id that goes into every path. Required.
+    /// Sets the IAM endpoint used for password logins and project lookups.
+    /// Default: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else
+    /// `https://iam.{region}.myhuaweicloud.com`.
+    pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Sets the project id that goes into every path. Required, except with
+    /// access keys and a region, when IAM is asked for it once.
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
@@ -447,9 +536,18 @@ impl ClientBuilder {
     }
 
     /// Reads environment variables through `env` instead of the process
-    /// environment (for the region override); for tests.
+    /// environment (for the region and IAM endpoint overrides). Default: the
+    /// process environment.
     pub fn env(mut self, env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
         self.env = Some(Box::new(env));
+        self
+    }
+
+    /// Reads the time from `clock` instead of the system clock: it dates
+    /// signatures and decides when a cached token is renewed. Default: the
+    /// system clock.
+    pub fn clock(mut self, clock: impl Fn() -> jiff::Timestamp + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -468,21 +566,39 @@ impl ClientBuilder {
             None => &process_env,
         };
         let endpoint = region::resolve(self.endpoint.as_deref(), self.region.as_deref(), env)?;
+        let region = self
+            .region
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        let iam_endpoint = match self.iam_endpoint.or_else(|| env(IAM_ENDPOINT_ENV)) {
+            Some(url) => Some(Endpoint::parse(&url)?),
+            None => region
+                .as_deref()
+                .map(|r| Endpoint::parse(&format!("https://iam.{r}.myhuaweicloud.com")))
+                .transpose()
+                .ok()
+                .flatten(),
+        };
 
-        let project_id = self
-            .project_id
-            .ok_or_else(|| Error::invalid("project_id", "is required"))?;
-        validate_id("project_id", &project_id)?;
-        let workspace = self
-            .workspace
-            .ok_or_else(|| Error::invalid("workspace", "is required"))?;
-        validate_id("workspace", &workspace)?;
         let credentials = self
             .credentials
             .ok_or_else(|| Error::invalid("credentials", "are required"))?;
         credentials
             .validate()
             .map_err(|reason| Error::invalid("credentials", reason))?;
+        if let Credentials::AccessKey(ak) = &credentials {
+            ak.algorithm(region.as_deref())
+                .map_err(|reason| Error::invalid("credentials", reason))?;
+        }
+        match &self.project_id {
+            Some(project_id) => validate_id("project_id", project_id)?,
+            None if matches!(credentials, Credentials::AccessKey(_)) && region.is_some() => {}
+            None => return Err(Error::invalid("project_id", "is required")),
+        }
+        let workspace = self
+            .workspace
+            .ok_or_else(|| Error::invalid("workspace", "is required"))?;
+        validate_id("workspace", &workspace)?;
 
         let http = match self.http {
             Some(http) => http,
@@ -495,16 +611,21 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let clock = self.clock.unwrap_or_else(system_clock);
 
         Ok(Client {
             endpoint,
-            project_id,
             workspace,
             http,
-            shared: Arc::new(Shared {
+            auth: Arc::new(Authenticator::new(
                 credentials,
-                max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
-            }),
+                region,
+                iam_endpoint,
+                self.project_id,
+                clock.clone(),
+            )),
+            clock,
+            max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
         })
     }
 }

@@ -20,6 +20,11 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
 
+    /// The gateway refused the signature as expired: the local clock and the
+    /// server's disagree by more than the gateway tolerates (15 minutes).
+    #[error("{0}")]
+    SignatureExpired(Box<ClockSkew>),
+
     /// A success status came with an empty body.
     #[error("HTTP {status} with an empty body{}", request_suffix(.request_id))]
     EmptyBody {
@@ -107,6 +112,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
+            Error::SignatureExpired(e) => Some(e.api.status),
             Error::Decode(e) => Some(e.status),
             Error::EmptyBody { status, .. }
             | Error::UnexpectedBody { status, .. }
@@ -120,6 +126,7 @@ impl Error {
     pub fn error_code(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.error_code.as_deref(),
+            Error::SignatureExpired(e) => e.api.error_code.as_deref(),
             _ => None,
         }
     }
@@ -128,6 +135,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
+            Error::SignatureExpired(e) => e.api.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             Error::EmptyBody { request_id, .. } | Error::UnexpectedBody { request_id, .. } => {
                 request_id.as_deref()
@@ -139,6 +147,21 @@ impl Error {
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport(e) if e.is_timeout())
+    }
+
+    /// Whether the gateway refused the request's credentials: a bad or
+    /// expired signature, an unknown key, an expired or invalid token.
+    /// Such a request must not be retried as it is: the gateway locks a key
+    /// after repeated signature failures.
+    pub fn is_auth_failure(&self) -> bool {
+        matches!(self, Error::SignatureExpired(_))
+            || matches!(self.status().map(|s| s.as_u16()), Some(401))
+    }
+
+    /// Whether the gateway said the IAM token has expired (`APIG.0307`).
+    pub fn is_token_expired(&self) -> bool {
+        matches!(self, Error::Api(e) if e.status.as_u16() == 401
+            && e.error_code.as_deref().is_some_and(|c| c.ends_with(".0307")))
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
@@ -176,6 +199,46 @@ impl fmt::Display for ApiError {
             write!(f, ": {}", one_line(msg))?;
         }
         f.write_str(&request_suffix(&self.request_id))
+    }
+}
+
+/// A signature the gateway refused as expired, with both clocks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClockSkew {
+    /// The gateway's answer.
+    pub api: ApiError,
+    /// When the request was signed, by the local clock (its `X-Sdk-Date`).
+    pub signed_at: jiff::Timestamp,
+    /// The server's time, from the response's `Date` header.
+    pub server_time: Option<jiff::Timestamp>,
+}
+
+impl fmt::Display for ClockSkew {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}; the signature expired: signed at {} by the local clock",
+            self.api, self.signed_at
+        )?;
+        match self.server_time {
+            Some(server) => {
+                let skew = server.as_second() - self.signed_at.as_second();
+                let (ahead, seconds) = if skew >= 0 {
+                    ("behind", skew)
+                } else {
+                    ("ahead of", -skew)
+                };
+                write!(
+                    f,
+                    ", server time {server}: the local clock is {}m{:02}s {ahead} the server; \
+                     correct the clock",
+                    seconds / 60,
+                    seconds % 60
+                )
+            }
+            None => f.write_str("; the server sent no Date to compare with; check the clock"),
+        }
     }
 }
 

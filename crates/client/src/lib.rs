@@ -30,6 +30,7 @@
 //! It does not (yet) sign requests with an access key pair, retry, or page
 //! through whole listings; see the README for what is planned.
 
+pub mod auth;
 mod client;
 mod credentials;
 mod error;
@@ -40,9 +41,10 @@ mod transport;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
+    IAM_ENDPOINT_ENV,
 };
-pub use credentials::{Credentials, Secret};
-pub use error::{ApiError, DecodeError, Error};
+pub use credentials::{AccessKeyCredentials, Credentials, PasswordCredentials, Secret, Signing};
+pub use error::{ApiError, ClockSkew, DecodeError, Error};
 pub use model::{
     ClusterType, ListTasks, MemberSyncTask, OrderBy, SchedulePeriod, ScheduleStatus, SyncStatus,
     TaskPage,

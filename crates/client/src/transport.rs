@@ -15,7 +15,11 @@ use dataarts_security_raw::{BoxFuture, Interceptor};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Request, Response, StatusCode};
 
-use crate::credentials::Credentials;
+use jiff::Timestamp;
+
+use crate::auth::{Clock, RequestAuth};
+use crate::credentials::{AccessKeyCredentials, sensitive};
+use crate::signer::{self, Signed, SigningRequest};
 
 /// `User-Agent` of every request.
 pub(crate) const USER_AGENT_VALUE: &str =
@@ -24,11 +28,12 @@ pub(crate) const USER_AGENT_VALUE: &str =
 /// Response header that carries the gateway's request id.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// What every exchange of one client shares.
+/// What one call's exchange needs to authenticate its request.
 #[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) credentials: Credentials,
-    pub(crate) max_body_bytes: u64,
+pub(crate) struct CallAuth {
+    pub(crate) auth: RequestAuth,
+    pub(crate) project_id: String,
+    pub(crate) region: Option<String>,
 }
 
 /// Status and headers of the response, kept for error reporting.
@@ -61,18 +66,44 @@ pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The interceptor of one call.
-#[derive(Debug)]
 pub(crate) struct Exchange {
-    shared: Arc<Shared>,
+    auth: CallAuth,
+    clock: Clock,
+    max_body_bytes: u64,
     response: Mutex<Option<ResponseMeta>>,
+    signed_at: Mutex<Option<Timestamp>>,
+}
+
+impl std::fmt::Debug for Exchange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Exchange")
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Exchange {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        Exchange {
-            shared,
+    pub(crate) fn new(auth: CallAuth, clock: Clock, max_body_bytes: u64) -> Arc<Self> {
+        Arc::new(Exchange {
+            auth,
+            clock,
+            max_body_bytes,
             response: Mutex::new(None),
-        }
+            signed_at: Mutex::new(None),
+        })
+    }
+
+    /// The project id this call goes to.
+    pub(crate) fn project_id(&self) -> &str {
+        &self.auth.project_id
+    }
+
+    /// When the request was signed, by the local clock, if it was signed.
+    pub(crate) fn signed_at(&self) -> Option<Timestamp> {
+        *self
+            .signed_at
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Status and headers of the response, once one has arrived.
@@ -85,7 +116,7 @@ impl Exchange {
 
     /// The body limit this exchange enforces.
     pub(crate) fn max_body_bytes(&self) -> u64 {
-        self.shared.max_body_bytes
+        self.max_body_bytes
     }
 
     fn record(&self, meta: ResponseMeta) {
@@ -106,7 +137,27 @@ impl Interceptor for Exchange {
             let headers = request.headers_mut();
             headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            self.shared.credentials.apply(request)
+            match &self.auth.auth {
+                RequestAuth::Token(token) => {
+                    headers.insert("X-Auth-Token", sensitive(token.expose())?);
+                    Ok(())
+                }
+                RequestAuth::Sign(key) => {
+                    let now = (self.clock)();
+                    sign_request(
+                        request,
+                        key,
+                        Some(&self.auth.project_id),
+                        now,
+                        self.auth.region.as_deref(),
+                    )?;
+                    *self
+                        .signed_at
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) = Some(now);
+                    Ok(())
+                }
+            }
         })
     }
 
@@ -121,7 +172,7 @@ impl Interceptor for Exchange {
             let status = response.status();
             let version = response.version();
             let headers = response.headers().clone();
-            let (body, too_large) = read_limited(response, self.shared.max_body_bytes).await?;
+            let (body, too_large) = read_limited(response, self.max_body_bytes).await?;
             self.record(ResponseMeta {
                 status,
                 headers: headers.clone(),
@@ -151,4 +202,87 @@ async fn read_limited(mut response: Response, limit: u64) -> reqwest::Result<(By
         body.extend_from_slice(&chunk);
     }
     Ok((body.freeze(), false))
+}
+
+/// Headers that carry authentication: whatever a caller or an earlier
+/// attempt left in them is replaced, so a stale `X-Sdk-Date` can never be
+/// reused.
+const AUTH_HEADERS: [&str; 6] = [
+    "x-sdk-date",
+    "authorization",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+    "host",
+];
+
+/// Signs a built request in place with an access key, as the official SDKs'
+/// `BasicCredentials` do: `X-Project-Id` (when given) and `X-Security-Token`
+/// (for temporary keys) are added and signed, then the signer adds
+/// `X-Sdk-Date`, `Host` and `Authorization`.
+pub(crate) fn sign_request(
+    request: &mut Request,
+    credentials: &AccessKeyCredentials,
+    project_id: Option<&str>,
+    now: Timestamp,
+    region: Option<&str>,
+) -> Result<Signed, String> {
+    let algorithm = credentials.algorithm(region)?;
+    let headers = request.headers_mut();
+    for name in AUTH_HEADERS {
+        headers.remove(name);
+    }
+    if let Some(project_id) = project_id {
+        headers.insert(
+            "X-Project-Id",
+            HeaderValue::from_str(project_id).map_err(|e| e.to_string())?,
+        );
+    }
+    if let Some(token) = &credentials.security_token {
+        headers.insert("X-Security-Token", sensitive(token.expose())?);
+    }
+
+    let url = request.url();
+    let host = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => return Err("the request URL has no host".to_owned()),
+    };
+    let mut signing = SigningRequest {
+        method: request.method().as_str(),
+        host: &host,
+        resource_path: url.path(),
+        query: url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+        headers: request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .unwrap_or_default(),
+    };
+    let signed =
+        signer::sign(&mut signing, &credentials.key, &algorithm, now).map_err(|e| e.to_string())?;
+
+    for (name, value) in &signed.added_headers {
+        let value = if name == "Authorization" {
+            sensitive(value)?
+        } else {
+            HeaderValue::from_str(value).map_err(|e| e.to_string())?
+        };
+        let name =
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
+        request.headers_mut().insert(name, value);
+    }
+    Ok(signed)
 }

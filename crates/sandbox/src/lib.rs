@@ -17,6 +17,14 @@
 //! - `limit` defaults to 10 and may be 1 to 1000; `offset` defaults to 0.
 //! - Another project or workspace simply has no tasks.
 //!
+//! Authentication is the gateway's (see [`gateway`]): an `X-Auth-Token` it
+//! accepts (the configured one, or one its IAM emulation issued and that has
+//! not expired: `401 APIG.0307` once it has), or an access-key signature
+//! checked from the received bytes (`401 APIG.0301` for a bad or stale
+//! signature or an unknown key; a key is locked after five failures in a
+//! row). The IAM emulation answers `POST /v3/auth/tokens` for the configured
+//! users and `GET /v3/projects?name=` for signed requests.
+//!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
 //! let sandbox = dataarts_security_sandbox::Sandbox::start(Default::default()).await?;
@@ -27,18 +35,23 @@
 //! ```
 
 pub mod fixtures;
+pub mod gateway;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use dataarts_security_raw::open_enum::{ClusterType, OrderBy, ScheduleStatus, SyncStatus};
 use dataarts_security_raw::types::{ListMemberSyncTasksResponse, MemberSyncTask};
+use jiff::Timestamp;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -46,6 +59,18 @@ use tokio::task::JoinHandle;
 
 /// The token the sandbox accepts by default.
 pub const DEFAULT_TOKEN: &str = "sandbox-token";
+
+/// The access key id the sandbox knows by default.
+pub const DEFAULT_ACCESS_KEY: &str = "SANDBOXAK00000000000";
+
+/// The secret of [`DEFAULT_ACCESS_KEY`].
+pub const DEFAULT_SECRET_KEY: &str = "sandbox-secret-key-0000000000000000000000";
+
+/// The IAM user the sandbox knows by default: name, password, account.
+pub const DEFAULT_USER: (&str, &str, &str) = ("sandbox-user", "sandbox-password", "sandbox-domain");
+
+/// The region the sandbox pretends to be (V11 scopes, project lookup).
+pub const DEFAULT_REGION: &str = "cn-north-4";
 
 /// Largest page the sandbox serves.
 pub const MAX_LIMIT: u32 = 1000;
@@ -66,6 +91,19 @@ pub struct Config {
     pub workspace: String,
     /// The tasks. Default: [`fixtures::default_tasks`].
     pub tasks: Vec<MemberSyncTask>,
+    /// Access key pairs (id, secret) whose signatures are accepted.
+    /// Default: [`DEFAULT_ACCESS_KEY`] with [`DEFAULT_SECRET_KEY`].
+    pub access_keys: Vec<(String, String)>,
+    /// IAM users (name, password, account) that may log in. Default:
+    /// [`DEFAULT_USER`].
+    pub users: Vec<(String, String, String)>,
+    /// Lifetime of tokens the IAM emulation issues. Default: 24 hours.
+    pub token_ttl: Duration,
+    /// How long a key stays locked after five failed signatures. Default:
+    /// 5 minutes.
+    pub lock_for: Duration,
+    /// Region id of the sandbox. Default: [`DEFAULT_REGION`].
+    pub region: String,
 }
 
 impl Default for Config {
@@ -76,17 +114,34 @@ impl Default for Config {
             project_id: fixtures::PROJECT_ID.to_owned(),
             workspace: fixtures::WORKSPACE.to_owned(),
             tasks: fixtures::default_tasks(),
+            access_keys: vec![(DEFAULT_ACCESS_KEY.to_owned(), DEFAULT_SECRET_KEY.to_owned())],
+            users: vec![(
+                DEFAULT_USER.0.to_owned(),
+                DEFAULT_USER.1.to_owned(),
+                DEFAULT_USER.2.to_owned(),
+            )],
+            token_ttl: Duration::from_secs(24 * 3600),
+            lock_for: Duration::from_secs(5 * 60),
+            region: DEFAULT_REGION.to_owned(),
         }
     }
 }
 
 /// A running sandbox; stops when [`Sandbox::shutdown`] is called or when
 /// dropped.
-#[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
+    state: Arc<AppState>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Sandbox {
@@ -100,7 +155,8 @@ impl Sandbox {
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = router(config);
+        let state = AppState::new(config);
+        let app = routes(state.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
@@ -110,9 +166,21 @@ impl Sandbox {
         });
         Ok(Sandbox {
             addr,
+            state,
             stop: Some(stop),
             task: Some(task),
         })
+    }
+
+    /// How many token requests the IAM emulation has answered, successful
+    /// or not.
+    pub fn token_requests(&self) -> u64 {
+        self.state.token_requests.load(Ordering::Relaxed)
+    }
+
+    /// How many requests reached the task operations, admitted or not.
+    pub fn api_requests(&self) -> u64 {
+        self.state.api_requests.load(Ordering::Relaxed)
     }
 
     /// The socket address served.
@@ -151,29 +219,55 @@ impl Drop for Sandbox {
     }
 }
 
-/// Why the gateway refused a request: status, error code, message.
-type Refusal = (StatusCode, &'static str, &'static str);
-
 struct AppState {
     config: Config,
+    keys: HashMap<String, String>,
     next_request: AtomicU64,
+    token_requests: AtomicU64,
+    api_requests: AtomicU64,
+    issued: Mutex<HashMap<String, Timestamp>>,
+    lockout: gateway::Lockout,
+}
+
+impl AppState {
+    fn new(config: Config) -> Arc<Self> {
+        Arc::new(AppState {
+            keys: config.access_keys.iter().cloned().collect(),
+            config,
+            next_request: AtomicU64::new(1),
+            token_requests: AtomicU64::new(0),
+            api_requests: AtomicU64::new(0),
+            issued: Mutex::new(HashMap::new()),
+            lockout: gateway::Lockout::default(),
+        })
+    }
 }
 
 /// The sandbox's routes, for embedding in another server or for tests that
 /// drive it without a socket.
 pub fn router(config: Config) -> Router {
-    let state = Arc::new(AppState {
-        config,
-        next_request: AtomicU64::new(1),
-    });
+    routes(AppState::new(config))
+}
+
+fn routes(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/v1/{project_id}/security/member-sync-tasks", get(list))
         .route(
             "/v1/{project_id}/security/member-sync-tasks/{task_id}",
             get(show),
         )
+        .route("/v3/auth/tokens", post(issue_token))
+        .route("/v3/projects", get(projects))
         .fallback(not_found)
         .with_state(state)
+}
+
+/// The parts of a request the gateway looks at.
+struct Incoming {
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 impl AppState {
@@ -197,38 +291,68 @@ impl AppState {
         self.reply(status, json!({ "error_code": code, "error_msg": msg }))
     }
 
-    /// The gateway's checks: a token it accepts, then the `workspace` header.
-    /// A refusal comes back as (status, error code, message).
-    fn admit(&self, headers: &HeaderMap) -> Result<(), Refusal> {
-        match headers.get("x-auth-token").and_then(|v| v.to_str().ok()) {
-            None => {
-                return Err((
-                    StatusCode::UNAUTHORIZED,
-                    "APIG.1002",
-                    "Incorrect token or token resolution failed",
-                ));
-            }
-            Some(token) if token != self.config.token => {
-                return Err((
-                    StatusCode::UNAUTHORIZED,
-                    "APIG.0307",
-                    "The token must be updated.",
-                ));
-            }
-            Some(_) => {}
+    fn refuse(&self, (status, code, msg): gateway::Refusal) -> Response {
+        self.error(status, code, &msg)
+    }
+
+    /// The gateway's checks: a signature or a token it accepts.
+    fn authenticate(&self, incoming: &Incoming) -> Result<(), gateway::Refusal> {
+        let now = Timestamp::now();
+        if incoming.headers.contains_key("authorization") {
+            let received = gateway::Received {
+                method: &incoming.method,
+                path: incoming.uri.path(),
+                query: incoming.uri.query().unwrap_or(""),
+                headers: &incoming.headers,
+                body: &incoming.body,
+            };
+            return gateway::verify(
+                &received,
+                &self.keys,
+                &self.config.region,
+                now,
+                &self.lockout,
+                self.config.lock_for,
+            )
+            .map(drop);
         }
-        match headers.get("workspace").map(HeaderValue::to_str) {
+        match incoming
+            .headers
+            .get("x-auth-token")
+            .and_then(|v| v.to_str().ok())
+        {
+            None => Err((
+                StatusCode::UNAUTHORIZED,
+                "APIG.1002",
+                "Incorrect token or token resolution failed".to_owned(),
+            )),
+            Some(token) if token == self.config.token => Ok(()),
+            Some(token) => {
+                let issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
+                match issued.get(token) {
+                    Some(expires_at) if now < *expires_at => Ok(()),
+                    _ => Err((
+                        StatusCode::UNAUTHORIZED,
+                        "APIG.0307",
+                        "The token must be updated.".to_owned(),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Authentication, then the `workspace` header the service requires.
+    fn admit(&self, incoming: &Incoming) -> Result<(), gateway::Refusal> {
+        self.api_requests.fetch_add(1, Ordering::Relaxed);
+        self.authenticate(incoming)?;
+        match incoming.headers.get("workspace").map(HeaderValue::to_str) {
             Some(Ok(w)) if !w.trim().is_empty() => Ok(()),
             _ => Err((
                 StatusCode::BAD_REQUEST,
                 "DLS.1000",
-                "The request header workspace is missing.",
+                "The request header workspace is missing.".to_owned(),
             )),
         }
-    }
-
-    fn refuse(&self, (status, code, msg): Refusal) -> Response {
-        self.error(status, code, msg)
     }
 
     /// The tasks visible to a project and workspace.
@@ -246,11 +370,21 @@ impl AppState {
 async fn show(
     State(state): State<Arc<AppState>>,
     Path((project_id, task_id)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    if let Err(refusal) = state.admit(&headers) {
+    let incoming = Incoming {
+        method,
+        uri,
+        headers,
+        body,
+    };
+    if let Err(refusal) = state.admit(&incoming) {
         return state.refuse(refusal);
     }
+    let headers = incoming.headers;
     let found = state
         .visible(&project_id, &headers)
         .iter()
@@ -269,11 +403,21 @@ async fn list(
     State(state): State<Arc<AppState>>,
     Path(project_id): Path<String>,
     RawQuery(query): RawQuery,
+    method: Method,
+    uri: Uri,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
-    if let Err(refusal) = state.admit(&headers) {
+    let incoming = Incoming {
+        method,
+        uri,
+        headers,
+        body,
+    };
+    if let Err(refusal) = state.admit(&incoming) {
         return state.refuse(refusal);
     }
+    let headers = incoming.headers;
     let query = match ListQuery::parse(query.as_deref().unwrap_or("")) {
         Ok(query) => query,
         Err(msg) => return state.error(StatusCode::BAD_REQUEST, "DLS.1000", &msg),
@@ -297,6 +441,90 @@ async fn list(
         tasks: Some(page),
     };
     state.reply(StatusCode::OK, json!(body))
+}
+
+/// IAM's `POST /v3/auth/tokens` for password logins.
+async fn issue_token(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    state.token_requests.fetch_add(1, Ordering::Relaxed);
+    let request: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let user = &request["auth"]["identity"]["password"]["user"];
+    let given = (
+        user["name"].as_str(),
+        user["password"].as_str(),
+        user["domain"]["name"].as_str(),
+    );
+    let known = state.config.users.iter().any(|(name, password, domain)| {
+        given
+            == (
+                Some(name.as_str()),
+                Some(password.as_str()),
+                Some(domain.as_str()),
+            )
+    });
+    if !known {
+        return state.reply(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}}),
+        );
+    }
+
+    let now = Timestamp::now();
+    let expires_at = now + state.config.token_ttl;
+    let token = format!(
+        "sandbox-iam-token-{:032x}",
+        state.next_request.fetch_add(1, Ordering::Relaxed)
+    );
+    state
+        .issued
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(token.clone(), expires_at);
+    let mut response = state.reply(
+        StatusCode::CREATED,
+        json!({"token": {
+            "expires_at": expires_at.to_string(),
+            "issued_at": now.to_string(),
+            "methods": ["password"],
+            "project": request["auth"]["scope"]["project"],
+            "user": {"name": user["name"], "domain": {"name": user["domain"]["name"]}},
+        }}),
+    );
+    let value = HeaderValue::from_str(&token).expect("token is ASCII");
+    response.headers_mut().insert("x-subject-token", value);
+    response
+}
+
+/// IAM's `GET /v3/projects?name=`, for access-key callers.
+async fn projects(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let incoming = Incoming {
+        method,
+        uri,
+        headers,
+        body,
+    };
+    if let Err(refusal) = state.authenticate(&incoming) {
+        return state.refuse(refusal);
+    }
+    let name = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v.into_owned());
+    let projects: Vec<serde_json::Value> = match name {
+        Some(name) if name != state.config.region => vec![],
+        _ => vec![json!({
+            "id": state.config.project_id,
+            "name": state.config.region,
+            "domain_id": fixtures::DOMAIN_ID,
+            "enabled": true,
+        })],
+    };
+    state.reply(StatusCode::OK, json!({ "projects": projects }))
 }
 
 async fn not_found(State(state): State<Arc<AppState>>) -> Response {
