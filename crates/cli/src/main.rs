@@ -8,13 +8,15 @@
 mod cmd_list;
 mod cmd_sandbox;
 mod cmd_show;
+mod cmd_sign;
 mod output;
 
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use dataarts_security::{Client, Credentials};
+use dataarts_security::chain::{ChainError, CredentialChain};
+use dataarts_security::{Client, Credentials, Secret, Signing};
 use dataarts_security_sandbox::{Sandbox, fixtures};
 
 /// Show and list DataArts Studio Data Security user synchronization tasks.
@@ -25,6 +27,13 @@ Examples:
   dataarts-sync --sandbox show 088c2b59114405ab4fbc0df5bd05202b
   dataarts-sync --sandbox list --sync-status SYNC_FAIL --output json
   dataarts-sync --region cn-north-4 --project-id P --workspace W --token T list --limit 20
+  HUAWEICLOUD_SDK_AK=... HUAWEICLOUD_SDK_SK=... dataarts-sync --region cn-north-4 --workspace W list
+
+Credentials are taken from, in order: --token, --ak/--sk, --user/--password/--domain;
+the HUAWEICLOUD_SDK_AK/_SK/_SECURITY_TOKEN/_PROJECT_ID environment variables
+(skipped when --profile is given); the credentials file (--credentials-file, else
+HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials), section
+--profile or [basic]/[basiccredentials].
 
 Exit codes: 0 success, 2 invalid input or configuration, 3 the service \
 answered with an error, 4 the service could not be reached, 5 the answer \
@@ -60,6 +69,54 @@ struct GlobalArgs {
     #[arg(long, global = true, env = "DATAARTS_TOKEN", hide_env_values = true)]
     token: Option<String>,
 
+    /// Access key id; signs requests together with --sk. Prefer the
+    /// environment or the credentials file: flags show in process lists.
+    #[arg(long, global = true, requires = "sk")]
+    ak: Option<String>,
+
+    /// Secret access key for --ak.
+    #[arg(long, global = true, requires = "ak")]
+    sk: Option<String>,
+
+    /// Security token of temporary access keys.
+    #[arg(long, global = true, requires = "ak")]
+    security_token: Option<String>,
+
+    /// IAM user name; a token is obtained from IAM with --password and
+    /// --domain.
+    #[arg(long, global = true, env = "DATAARTS_USER", requires_all = ["password", "domain"])]
+    user: Option<String>,
+
+    /// IAM user's password.
+    #[arg(long, global = true, env = "DATAARTS_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+
+    /// Account (domain) name of the IAM user.
+    #[arg(long, global = true, env = "DATAARTS_DOMAIN")]
+    domain: Option<String>,
+
+    /// Section of the credentials file to read.
+    #[arg(long, global = true)]
+    profile: Option<String>,
+
+    /// Credentials file to read instead of ~/.huaweicloud/credentials.
+    #[arg(long, global = true, value_name = "PATH")]
+    credentials_file: Option<std::path::PathBuf>,
+
+    /// Access-key signing: plain SDK-HMAC-SHA256, or derived V11-HMAC-SHA256
+    /// (needs --region).
+    #[arg(long, global = true, value_enum, default_value_t = SigningArg::Plain)]
+    signing: SigningArg,
+
+    /// IAM endpoint for password logins and project lookups.
+    #[arg(
+        long,
+        global = true,
+        env = "HUAWEICLOUD_SDK_IAM_ENDPOINT",
+        value_name = "URL"
+    )]
+    iam_endpoint: Option<String>,
+
     /// Start the built-in sandbox on a free loopback port and use it; the
     /// project, workspace and token default to the sandbox's.
     #[arg(long, global = true)]
@@ -79,6 +136,15 @@ enum Output {
     Json,
 }
 
+/// How access keys sign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum SigningArg {
+    /// SDK-HMAC-SHA256.
+    Plain,
+    /// V11-HMAC-SHA256, a key derived per day, region and service.
+    Derived,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Show one task.
@@ -87,6 +153,9 @@ enum Command {
     List(cmd_list::Args),
     /// Run the local sandbox server.
     Sandbox(cmd_sandbox::Args),
+    /// Print how a request is signed: canonical request, string to sign,
+    /// signed headers and Authorization, as JSON.
+    Sign(cmd_sign::Args),
 }
 
 /// Exit code of an error, by class; documented in `--help`.
@@ -94,7 +163,7 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     use dataarts_security::Error;
     match error.downcast_ref::<Error>() {
         Some(Error::InvalidInput { .. } | Error::Endpoint(_) | Error::Config(_)) => 2,
-        Some(Error::Api(_)) => 3,
+        Some(Error::Api(_) | Error::SignatureExpired(_)) => 3,
         Some(Error::Transport(_)) => 4,
         Some(_) => 5,
         None => 1,
@@ -123,9 +192,11 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Sandbox(args) = cli.command {
-        return cmd_sandbox::run(args).await;
-    }
+    let cli = match cli.command {
+        Command::Sandbox(args) => return cmd_sandbox::run(args).await,
+        Command::Sign(args) => return cmd_sign::run(&cli.global, args),
+        command => Cli { command, ..cli },
+    };
 
     // Keep the sandbox alive for the whole command.
     let sandbox = if cli.global.sandbox {
@@ -142,20 +213,61 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let result = match cli.command {
         Command::Show(args) => cmd_show::run(&client, args, output).await,
         Command::List(args) => cmd_list::run(&client, args, output).await,
-        Command::Sandbox(_) => unreachable!("handled above"),
+        Command::Sandbox(_) | Command::Sign(_) => unreachable!("handled above"),
     };
+    let result = result.map_err(|error| with_signing_hint(error, &client));
     if let Some(sandbox) = sandbox {
         sandbox.shutdown().await;
     }
     result
 }
 
-/// Builds the client from flags, environment and, with `--sandbox`, the
-/// sandbox's defaults.
+/// Explicit credentials from flags, if any were given.
+fn explicit_credentials(args: &GlobalArgs) -> Option<Credentials> {
+    if let Some(token) = &args.token {
+        return Some(Credentials::token(token.as_str()));
+    }
+    if let (Some(ak), Some(sk)) = (&args.ak, &args.sk) {
+        let credentials = match &args.security_token {
+            Some(token) => Credentials::temporary(ak, Secret::new(sk), Secret::new(token)),
+            None => Credentials::access_key(ak, Secret::new(sk)),
+        };
+        return Some(credentials);
+    }
+    if let (Some(user), Some(password), Some(domain)) = (&args.user, &args.password, &args.domain) {
+        return Some(Credentials::password(user, Secret::new(password), domain));
+    }
+    None
+}
+
+/// The credential chain as the flags configure it.
+fn chain(args: &GlobalArgs) -> CredentialChain {
+    let mut chain = CredentialChain::new();
+    if let Some(explicit) = explicit_credentials(args) {
+        chain = chain.explicit(explicit);
+    }
+    if let Some(profile) = &args.profile {
+        chain = chain.profile(profile);
+    }
+    if let Some(file) = &args.credentials_file {
+        chain = chain.credentials_file(file);
+    }
+    chain
+}
+
+/// Builds the client from flags, environment, the credentials file and,
+/// with `--sandbox`, the sandbox's defaults.
 fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client> {
     let mut builder = Client::builder();
     if let Some(sandbox) = sandbox {
-        builder = builder.endpoint(sandbox.url());
+        builder = builder
+            .endpoint(sandbox.url())
+            .iam_endpoint(sandbox.url())
+            .region(
+                args.region
+                    .as_deref()
+                    .unwrap_or(dataarts_security_sandbox::DEFAULT_REGION),
+            );
     } else {
         if let Some(region) = &args.region {
             builder = builder.region(region);
@@ -163,25 +275,57 @@ fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client
         if let Some(endpoint) = &args.endpoint {
             builder = builder.endpoint(endpoint);
         }
+        if let Some(iam) = &args.iam_endpoint {
+            builder = builder.iam_endpoint(iam);
+        }
     }
 
-    let sandbox_default = |value: &Option<String>, default: &str| {
-        value
-            .clone()
-            .or_else(|| sandbox.map(|_| default.to_owned()))
+    // The chain; in the sandbox, its token when nothing else is configured.
+    let (credentials, chain_project) = match chain(args).resolve() {
+        Ok(found) => (found.credentials, found.project_id),
+        Err(ChainError::NotFound { .. }) if sandbox.is_some() => {
+            (Credentials::token(dataarts_security_sandbox::DEFAULT_TOKEN), None)
+        }
+        Err(e) => return Err(anyhow::Error::new(e).context("no usable credentials: pass --token, --ak/--sk or --user/--password/--domain, set HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, or write ~/.huaweicloud/credentials")),
     };
-    let project_id = sandbox_default(&args.project_id, fixtures::PROJECT_ID)
-        .context("no project id: pass --project-id or set DATAARTS_PROJECT_ID")?;
-    let workspace = sandbox_default(&args.workspace, fixtures::WORKSPACE)
-        .context("no workspace: pass --workspace or set DATAARTS_WORKSPACE")?;
-    let token = sandbox_default(&args.token, dataarts_security_sandbox::DEFAULT_TOKEN)
-        .context("no credentials: pass --token or set DATAARTS_TOKEN")?;
+    let signing = match args.signing {
+        SigningArg::Plain => Signing::Plain,
+        SigningArg::Derived => Signing::Derived,
+    };
+    builder = builder.credentials(credentials.with_signing(signing));
 
-    Ok(builder
-        .project_id(project_id)
-        .workspace(workspace)
-        .credentials(Credentials::token(token))
-        .build()?)
+    let project_id = args
+        .project_id
+        .clone()
+        .or(chain_project)
+        .or_else(|| sandbox.map(|_| fixtures::PROJECT_ID.to_owned()));
+    if let Some(project_id) = project_id {
+        builder = builder.project_id(project_id);
+    }
+    let workspace = args
+        .workspace
+        .clone()
+        .or_else(|| sandbox.map(|_| fixtures::WORKSPACE.to_owned()))
+        .context("no workspace: pass --workspace or set DATAARTS_WORKSPACE")?;
+
+    Ok(builder.workspace(workspace).build()?)
+}
+
+/// Adds the way to debug a refused signature to the gateway's message.
+fn with_signing_hint(error: anyhow::Error, client: &Client) -> anyhow::Error {
+    let signed = matches!(client.credentials(), Credentials::AccessKey(_));
+    let refused = error
+        .downcast_ref::<dataarts_security::Error>()
+        .and_then(dataarts_security::Error::error_code)
+        .is_some_and(|code| code.ends_with(".0301"));
+    if signed && refused {
+        error.context(
+            "the gateway refused the signature; `dataarts-sync sign METHOD URL` prints the \
+             canonical request and string to sign to compare with the gateway's",
+        )
+    } else {
+        error
+    }
 }
 
 #[cfg(test)]

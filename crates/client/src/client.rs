@@ -80,6 +80,11 @@ impl Client {
         &self.endpoint
     }
 
+    /// The credentials requests authenticate with.
+    pub fn credentials(&self) -> &Credentials {
+        self.auth.credentials()
+    }
+
     /// The project id requests go to; with access keys and a region but no
     /// configured id, IAM is asked once.
     ///

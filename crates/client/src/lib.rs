@@ -31,6 +31,7 @@
 //! through whole listings; see the README for what is planned.
 
 pub mod auth;
+pub mod chain;
 mod client;
 mod credentials;
 mod error;
