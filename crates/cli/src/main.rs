@@ -161,6 +161,9 @@ enum Command {
 /// Exit code of an error, by class; documented in `--help`.
 fn exit_code(error: &anyhow::Error) -> u8 {
     use dataarts_security::Error;
+    if error.downcast_ref::<ChainError>().is_some() {
+        return 2;
+    }
     match error.downcast_ref::<Error>() {
         Some(Error::InvalidInput { .. } | Error::Endpoint(_) | Error::Config(_)) => 2,
         Some(Error::Api(_) | Error::SignatureExpired(_)) => 3,

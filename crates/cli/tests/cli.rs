@@ -204,9 +204,29 @@ fn missing_configuration_is_reported_before_any_request() {
         .args(["--endpoint", "http://127.0.0.1:9", "list"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("no usable credentials"), "{err}");
     assert!(
-        stderr(&output).contains("no project id"),
+        err.contains("HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set"),
+        "{err}"
+    );
+
+    let output = cli()
+        .args([
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--token",
+            "t",
+            "--workspace",
+            "w",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid project_id: is required"),
         "{}",
         stderr(&output)
     );
@@ -224,4 +244,184 @@ fn a_bad_enum_flag_is_a_usage_error() {
         "{}",
         stderr(&output)
     );
+}
+
+const AK: &str = dataarts_security_sandbox::DEFAULT_ACCESS_KEY;
+const SK: &str = dataarts_security_sandbox::DEFAULT_SECRET_KEY;
+
+#[test]
+fn show_with_access_keys_from_the_environment() {
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("HUAWEICLOUD_SDK_AK", AK)
+        .env("HUAWEICLOUD_SDK_SK", SK)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("dws_ssl_4autotest_nomodify"));
+}
+
+#[test]
+fn a_wrong_secret_fails_with_the_gateway_error_and_the_sign_hint() {
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("HUAWEICLOUD_SDK_AK", AK)
+        .env("HUAWEICLOUD_SDK_SK", "not-the-secret-key")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("APIG.0301"), "{err}");
+    assert!(err.contains("dataarts-sync sign"), "{err}");
+    assert!(!err.contains("not-the-secret-key"), "{err}");
+}
+
+#[test]
+fn half_a_key_pair_in_the_environment_is_refused() {
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("HUAWEICLOUD_SDK_AK", AK)
+        .output()
+        .unwrap();
+    assert_ne!(output.status.code(), Some(0));
+    assert!(
+        stderr(&output).contains("HUAWEICLOUD_SDK_SK is not"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_credentials_file_profile_is_used() {
+    let dir = std::env::temp_dir().join(format!("dataarts-sync-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("credentials");
+    std::fs::write(
+        &file,
+        format!("[basiccredentials]\nak = WRONG\nsk = wrong\n[sandbox]\nak = {AK}\nsk = {SK}\n"),
+    )
+    .unwrap();
+
+    let output = cli()
+        .args(["--sandbox", "--profile", "sandbox", "--credentials-file"])
+        .arg(&file)
+        .args(["show", fixtures::SEED_TASK_ID])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "the [basiccredentials] section holds a wrong key"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_password_login_gets_one_token_from_the_sandbox_iam() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime
+        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
+        .unwrap();
+    let (user, password, domain) = dataarts_security_sandbox::DEFAULT_USER;
+    // The sandbox is served by this runtime, so drive it while the CLI runs.
+    let output = runtime.block_on(async {
+        let url = sandbox.url();
+        tokio::task::spawn_blocking(move || {
+            cli()
+                .args([
+                    "--endpoint",
+                    &url,
+                    "--iam-endpoint",
+                    &url,
+                    "--region",
+                    "cn-north-4",
+                ])
+                .args([
+                    "--project-id",
+                    fixtures::PROJECT_ID,
+                    "--workspace",
+                    fixtures::WORKSPACE,
+                ])
+                .args([
+                    "--user",
+                    user,
+                    "--domain",
+                    domain,
+                    "show",
+                    fixtures::SEED_TASK_ID,
+                ])
+                .env("DATAARTS_PASSWORD", password)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    });
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(sandbox.token_requests(), 1);
+    assert_eq!(sandbox.api_requests(), 1);
+}
+
+#[test]
+fn sign_reproduces_the_official_sdk_vector() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/signing/sdk-hmac-sha256.json");
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let vector = file["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "client_show_plain")
+        .unwrap();
+    let text = |key: &str| vector[key].as_str().unwrap().to_owned();
+    let url = format!(
+        "{}://{}{}",
+        text("scheme"),
+        text("host"),
+        text("resource_path")
+    );
+
+    let mut command = cli();
+    command
+        .args([
+            "--project-id",
+            &text("project_id"),
+            "sign",
+            "--date",
+            &text("timestamp"),
+        ])
+        .env("HUAWEICLOUD_SDK_AK", text("ak"))
+        .env("HUAWEICLOUD_SDK_SK", text("sk"));
+    for header in vector["headers_before_signing"].as_array().unwrap() {
+        command.args([
+            "-H",
+            &format!(
+                "{}: {}",
+                header[0].as_str().unwrap(),
+                header[1].as_str().unwrap()
+            ),
+        ]);
+    }
+    let output = command.args(["GET", &url]).output().unwrap();
+
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let expected = &vector["outputs"];
+    assert_eq!(printed["canonical_request"], expected["canonical_request"]);
+    assert_eq!(printed["string_to_sign"], expected["string_to_sign"]);
+    assert_eq!(printed["signed_headers"], expected["signed_headers"]);
+    assert_eq!(printed["authorization"], expected["authorization"]);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(&text("sk")));
 }

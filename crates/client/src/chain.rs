@@ -213,19 +213,19 @@ impl CredentialChain {
             None => tried.push("explicit credentials: none given".to_owned()),
         }
         if self.use_env && self.profile.is_none() {
-            match self.from_env()? {
+            match self.ask_environment()? {
                 Lookup::Found(found) => return Ok(found),
                 Lookup::Empty(why) => tried.push(why),
             }
         }
-        match self.from_file()? {
+        match self.ask_file()? {
             Lookup::Found(found) => return Ok(found),
             Lookup::Empty(why) => tried.push(why),
         }
         Err(ChainError::NotFound { tried })
     }
 
-    fn from_env(&self) -> Result<Lookup, ChainError> {
+    fn ask_environment(&self) -> Result<Lookup, ChainError> {
         let broken = |reason: &str| ChainError::Broken {
             source_name: "the environment".to_owned(),
             reason: reason.to_owned(),
@@ -244,7 +244,7 @@ impl CredentialChain {
         }
     }
 
-    fn from_file(&self) -> Result<Lookup, ChainError> {
+    fn ask_file(&self) -> Result<Lookup, ChainError> {
         // A file named by the caller or the variable must exist; the default
         // file is optional.
         let (path, required) = match (&self.file, self.var(ENV_CREDENTIALS_FILE)) {
