@@ -30,7 +30,7 @@ fn keys() -> Credentials {
 #[tokio::test]
 async fn access_key_signatures_verify_in_the_sandbox() {
     let sandbox = Sandbox::start(Config::default()).await.unwrap();
-    for signing in [Signing::Plain, Signing::Derived] {
+    for signing in [Signing::Plain, Signing::Derived, Signing::Sm3] {
         let client = builder(&sandbox)
             .credentials(keys().with_signing(signing))
             .build()

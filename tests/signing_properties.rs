@@ -22,6 +22,7 @@ fn key() -> AccessKey {
 fn algorithm() -> impl Strategy<Value = Algorithm> {
     prop_oneof![
         Just(Algorithm::SdkHmacSha256),
+        Just(Algorithm::SdkHmacSm3),
         Just(Algorithm::V11HmacSha256 {
             region: "cn-north-4".into(),
             service: "dayu".into()

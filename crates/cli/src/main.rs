@@ -103,8 +103,8 @@ struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     credentials_file: Option<std::path::PathBuf>,
 
-    /// Access-key signing: plain SDK-HMAC-SHA256, or derived V11-HMAC-SHA256
-    /// (needs --region).
+    /// Access-key signing: plain SDK-HMAC-SHA256, derived V11-HMAC-SHA256
+    /// (needs --region), or SDK-HMAC-SM3.
     #[arg(long, global = true, value_enum, default_value_t = SigningArg::Plain)]
     signing: SigningArg,
 
@@ -143,6 +143,18 @@ enum SigningArg {
     Plain,
     /// V11-HMAC-SHA256, a key derived per day, region and service.
     Derived,
+    /// SDK-HMAC-SM3.
+    Sm3,
+}
+
+impl From<SigningArg> for Signing {
+    fn from(arg: SigningArg) -> Self {
+        match arg {
+            SigningArg::Plain => Signing::Plain,
+            SigningArg::Derived => Signing::Derived,
+            SigningArg::Sm3 => Signing::Sm3,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -291,11 +303,7 @@ fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client
         }
         Err(e) => return Err(anyhow::Error::new(e).context("no usable credentials: pass --token, --ak/--sk or --user/--password/--domain, set HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, or write ~/.huaweicloud/credentials")),
     };
-    let signing = match args.signing {
-        SigningArg::Plain => Signing::Plain,
-        SigningArg::Derived => Signing::Derived,
-    };
-    builder = builder.credentials(credentials.with_signing(signing));
+    builder = builder.credentials(credentials.with_signing(args.signing.into()));
 
     let project_id = args
         .project_id

@@ -54,6 +54,9 @@ pub enum Signing {
     /// `V11-HMAC-SHA256`: a key derived per day, region and service signs;
     /// needs the client's region.
     Derived,
+    /// `SDK-HMAC-SM3`: the plain scheme with the SM3 hash, for regions and
+    /// gateways that require Chinese national cryptography.
+    Sm3,
 }
 
 /// An access key pair, optionally temporary, and how to sign with it.
@@ -218,6 +221,7 @@ impl AccessKeyCredentials {
     pub(crate) fn algorithm(&self, region: Option<&str>) -> Result<Algorithm, String> {
         match self.signing {
             Signing::Plain => Ok(Algorithm::SdkHmacSha256),
+            Signing::Sm3 => Ok(Algorithm::SdkHmacSm3),
             Signing::Derived => match region {
                 Some(region) => Ok(Algorithm::V11HmacSha256 {
                     region: region.to_owned(),

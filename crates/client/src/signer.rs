@@ -1,6 +1,9 @@
 //! Access-key request signing exactly as Huawei's official SDKs do it:
 //! `SDK-HMAC-SHA256` and the derived-key variant `V11-HMAC-SHA256`.
 //!
+//! `SDK-HMAC-SM3` is the same scheme with SM3 in place of SHA-256 (and
+//! `X-Sdk-Content-Sm3` for an unsigned body), as the official SDKs offer it.
+//!
 //! The scheme is a pipeline of small pure steps, each a function here:
 //!
 //! 1. [`canonical_uri`]: unescape the path, split on `/`, escape each
@@ -30,7 +33,7 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::{REDACTED, Secret};
 
-/// Hash of an empty body.
+/// SHA-256 hash of an empty body.
 pub const EMPTY_PAYLOAD_HASH: &str =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -49,6 +52,8 @@ const DATE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
 pub enum Algorithm {
     /// `SDK-HMAC-SHA256`: the secret key signs directly.
     SdkHmacSha256,
+    /// `SDK-HMAC-SM3`: as `SDK-HMAC-SHA256`, hashing with SM3.
+    SdkHmacSm3,
     /// `V11-HMAC-SHA256`: a key derived per day, region and service signs.
     V11HmacSha256 {
         /// Region id, such as `cn-north-4`.
@@ -63,7 +68,44 @@ impl Algorithm {
     pub fn name(&self) -> &'static str {
         match self {
             Algorithm::SdkHmacSha256 => "SDK-HMAC-SHA256",
+            Algorithm::SdkHmacSm3 => "SDK-HMAC-SM3",
             Algorithm::V11HmacSha256 { .. } => "V11-HMAC-SHA256",
+        }
+    }
+
+    fn uses_sm3(&self) -> bool {
+        matches!(self, Algorithm::SdkHmacSm3)
+    }
+
+    /// The header that marks an unsigned body.
+    fn unsigned_payload_header(&self) -> &'static str {
+        if self.uses_sm3() {
+            "X-Sdk-Content-Sm3"
+        } else {
+            "X-Sdk-Content-Sha256"
+        }
+    }
+
+    /// Lower-case hex digest of `data` with the scheme's hash.
+    fn hex_digest(&self, data: &[u8]) -> String {
+        if self.uses_sm3() {
+            hex::encode(sm3::Sm3::digest(data))
+        } else {
+            hex::encode(Sha256::digest(data))
+        }
+    }
+
+    /// Lower-case hex HMAC of `message` with the scheme's hash.
+    fn hex_hmac(&self, key: &[u8], message: &[u8]) -> String {
+        if self.uses_sm3() {
+            let mut mac =
+                Hmac::<sm3::Sm3>::new_from_slice(key).expect("HMAC accepts any key length");
+            mac.update(message);
+            hex::encode(mac.finalize().into_bytes())
+        } else {
+            let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
+            mac.update(message);
+            hex::encode(mac.finalize().into_bytes())
         }
     }
 }
@@ -269,13 +311,13 @@ fn payload_unsigned(headers: &[(String, String)]) -> bool {
     })
 }
 
-/// Step 4: hex SHA-256 of the body, or `UNSIGNED-PAYLOAD` for a non-empty
+/// Step 4: hex hash of the body, or `UNSIGNED-PAYLOAD` for a non-empty
 /// body that is not signed.
-pub fn payload_hash(body: &[u8], unsigned: bool) -> String {
+pub fn payload_hash(algorithm: &Algorithm, body: &[u8], unsigned: bool) -> String {
     if unsigned && !body.is_empty() {
         UNSIGNED_PAYLOAD.to_owned()
     } else {
-        hex::encode(Sha256::digest(body))
+        algorithm.hex_digest(body)
     }
 }
 
@@ -293,15 +335,16 @@ pub fn canonical_request(
 
 /// Step 6: the string to sign.
 pub fn string_to_sign(
-    algorithm: &str,
+    algorithm: &Algorithm,
     timestamp: &str,
     scope: Option<&str>,
     canonical_request: &str,
 ) -> String {
-    let hash = hex::encode(Sha256::digest(canonical_request.as_bytes()));
+    let hash = algorithm.hex_digest(canonical_request.as_bytes());
+    let name = algorithm.name();
     match scope {
-        Some(scope) => format!("{algorithm}\n{timestamp}\n{scope}\n{hash}"),
-        None => format!("{algorithm}\n{timestamp}\n{hash}"),
+        Some(scope) => format!("{name}\n{timestamp}\n{scope}\n{hash}"),
+        None => format!("{name}\n{timestamp}\n{hash}"),
     }
 }
 
@@ -319,12 +362,10 @@ pub fn derived_key(key: &AccessKey, scope: &str) -> Secret {
     Secret::new(hex::encode(okm))
 }
 
-/// Step 8: lower-case hex HMAC-SHA256 of the string to sign.
-pub fn signature(signing_key: &[u8], string_to_sign: &str) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(signing_key).expect("HMAC accepts keys of any length");
-    mac.update(string_to_sign.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+/// Step 8: lower-case hex HMAC of the string to sign (HMAC-SM3 for
+/// `SDK-HMAC-SM3`, HMAC-SHA256 otherwise).
+pub fn signature(algorithm: &Algorithm, signing_key: &[u8], string_to_sign: &str) -> String {
+    algorithm.hex_hmac(signing_key, string_to_sign.as_bytes())
 }
 
 /// Step 9: the `Authorization` header value.
@@ -378,7 +419,7 @@ pub fn sign(
     let unsigned = payload_unsigned(&request.headers);
     if unsigned {
         added.push((
-            "X-Sdk-Content-Sha256".to_owned(),
+            algorithm.unsigned_payload_header().to_owned(),
             UNSIGNED_PAYLOAD.to_owned(),
         ));
     }
@@ -410,7 +451,7 @@ pub fn sign(
     let uri = canonical_uri(request.resource_path)?;
     let query = canonical_query(&request.query);
     let (header_lines, signed_headers) = canonical_headers(&request.headers);
-    let payload = payload_hash(request.body, unsigned);
+    let payload = payload_hash(algorithm, request.body, unsigned);
     let canonical = canonical_request(
         request.method,
         &uri,
@@ -422,15 +463,23 @@ pub fn sign(
 
     // Steps 6 to 9.
     let scope = match algorithm {
-        Algorithm::SdkHmacSha256 => None,
         Algorithm::V11HmacSha256 { region, service } => {
             Some(format!("{}/{region}/{service}", &timestamp[..8]))
         }
+        _ => None,
     };
-    let to_sign = string_to_sign(algorithm.name(), &timestamp, scope.as_deref(), &canonical);
+    let to_sign = string_to_sign(algorithm, &timestamp, scope.as_deref(), &canonical);
     let signature = match &scope {
-        None => signature(key.secret_access_key.expose().as_bytes(), &to_sign),
-        Some(scope) => signature(derived_key(key, scope).expose().as_bytes(), &to_sign),
+        None => signature(
+            algorithm,
+            key.secret_access_key.expose().as_bytes(),
+            &to_sign,
+        ),
+        Some(scope) => signature(
+            algorithm,
+            derived_key(key, scope).expose().as_bytes(),
+            &to_sign,
+        ),
     };
     let authorization = authorization(
         algorithm,

@@ -1,5 +1,6 @@
-//! The sandbox's API gateway: checks `SDK-HMAC-SHA256` and `V11-HMAC-SHA256`
-//! signatures the way Huawei's gateway does, from the bytes received.
+//! The sandbox's API gateway: checks `SDK-HMAC-SHA256`, `V11-HMAC-SHA256` and
+//! `SDK-HMAC-SM3` signatures the way Huawei's gateway does, from the bytes
+//! received.
 //!
 //! This is written from the description of the scheme, independently of the
 //! client's signer, so that a client bug cannot be mirrored here and pass
@@ -107,7 +108,7 @@ fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
         fields.insert(key.trim(), value.trim());
     }
     let (access_key, scope) = match algorithm {
-        "SDK-HMAC-SHA256" => (*fields.get("Access")?, None),
+        "SDK-HMAC-SHA256" | "SDK-HMAC-SM3" => (*fields.get("Access")?, None),
         "V11-HMAC-SHA256" => {
             let (ak, scope) = fields.get("Credential")?.split_once('/')?;
             (ak, Some(scope))
@@ -237,18 +238,31 @@ fn check(
         })?;
         headers.push_str(&format!("{name}:{value}\n"));
     }
-    let unsigned = header_values("x-sdk-content-sha256").as_deref() == Some("UNSIGNED-PAYLOAD");
+    let sm3 = authorization.algorithm == "SDK-HMAC-SM3";
+    let digest = |data: &[u8]| {
+        if sm3 {
+            hex::encode(sm3::Sm3::digest(data))
+        } else {
+            hex::encode(Sha256::digest(data))
+        }
+    };
+    let marker = if sm3 {
+        "x-sdk-content-sm3"
+    } else {
+        "x-sdk-content-sha256"
+    };
+    let unsigned = header_values(marker).as_deref() == Some("UNSIGNED-PAYLOAD");
     let payload = if unsigned && !received.body.is_empty() {
         "UNSIGNED-PAYLOAD".to_owned()
     } else {
-        hex::encode(Sha256::digest(received.body))
+        digest(received.body)
     };
     let canonical = format!(
         "{}\n{uri}\n{query}\n{headers}\n{}\n{payload}",
         received.method.as_str(),
         authorization.signed_headers
     );
-    let hashed = hex::encode(Sha256::digest(canonical.as_bytes()));
+    let hashed = digest(canonical.as_bytes());
 
     // The string to sign and the key that signs it.
     let (string_to_sign, key) = match authorization.scope {
@@ -273,9 +287,16 @@ fn check(
     };
 
     let expected = hex::decode(authorization.signature).unwrap_or_default();
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
-    mac.update(string_to_sign.as_bytes());
-    mac.verify_slice(&expected).map_err(|_| {
+    let verified = if sm3 {
+        let mut mac = Hmac::<sm3::Sm3>::new_from_slice(&key).expect("HMAC takes any key length");
+        mac.update(string_to_sign.as_bytes());
+        mac.verify_slice(&expected)
+    } else {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+        mac.update(string_to_sign.as_bytes());
+        mac.verify_slice(&expected)
+    };
+    verified.map_err(|_| {
         bad_signature("Incorrect IAM authentication information: verify aksk signature fail")
     })
 }
