@@ -50,23 +50,16 @@ pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<()> {
             found.credentials.kind()
         );
     };
-    let signing = match global.signing {
-        SigningArg::Plain => dataarts_security::Signing::Plain,
-        SigningArg::Derived => dataarts_security::Signing::Derived,
-    };
-    let keys = dataarts_security::AccessKeyCredentials {
-        signing,
-        ..keys.clone()
-    };
-    let algorithm = match signing {
-        dataarts_security::Signing::Derived => signer::Algorithm::V11HmacSha256 {
+    let algorithm = match global.signing {
+        SigningArg::Plain => signer::Algorithm::SdkHmacSha256,
+        SigningArg::Sm3 => signer::Algorithm::SdkHmacSm3,
+        SigningArg::Derived => signer::Algorithm::V11HmacSha256 {
             region: global
                 .region
                 .clone()
                 .context("--signing derived needs --region")?,
             service: "dayu".to_owned(),
         },
-        _ => signer::Algorithm::SdkHmacSha256,
     };
 
     let url =
