@@ -194,6 +194,27 @@ impl fmt::Debug for Signed {
     }
 }
 
+/// A canonical request for logs: the value of every header that carries a
+/// credential (`x-security-token`, `x-auth-token`) is masked.
+pub struct Redacted<'a>(pub &'a str);
+
+impl fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, line) in self.0.split('\n').enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            match line.split_once(':') {
+                Some((name, _)) if name == "x-security-token" || name == "x-auth-token" => {
+                    write!(f, "{name}:{REDACTED}")?;
+                }
+                _ => f.write_str(line)?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Why a request could not be signed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

@@ -165,14 +165,40 @@ impl Interceptor for Exchange {
         &'a self,
         client: &'a reqwest::Client,
         request: Request,
-        _operation: &'static str,
+        operation: &'static str,
     ) -> BoxFuture<'a, reqwest::Result<Response>> {
-        Box::pin(async move {
-            let response = client.execute(request).await?;
+        // One span per request, with fields only: never headers or bodies,
+        // which carry tokens and signatures.
+        let span = tracing::debug_span!(
+            "dataarts.request",
+            operation,
+            method = %request.method(),
+            path = request.url().path(),
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let fut = async move {
+            let started = std::time::Instant::now();
+            let result = client.execute(request).await;
+            let response = match result {
+                Ok(response) => response,
+                Err(e) => {
+                    tracing::debug!(error = %e, "request failed");
+                    return Err(e);
+                }
+            };
             let status = response.status();
             let version = response.version();
             let headers = response.headers().clone();
             let (body, too_large) = read_limited(response, self.max_body_bytes).await?;
+            let current = tracing::Span::current();
+            current.record("status", status.as_u16());
+            current.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let Some(id) = header_text(&headers, REQUEST_ID_HEADER) {
+                current.record("request_id", id.as_str());
+            }
+            tracing::debug!(bytes = body.len(), too_large, "response read");
             self.record(ResponseMeta {
                 status,
                 headers: headers.clone(),
@@ -186,7 +212,8 @@ impl Interceptor for Exchange {
             *rebuilt.version_mut() = version;
             *rebuilt.headers_mut() = headers;
             Ok(Response::from(rebuilt))
-        })
+        };
+        Box::pin(tracing::Instrument::instrument(fut, span))
     }
 }
 
