@@ -35,7 +35,8 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// The generated sources and where their review copies live.
@@ -142,7 +143,7 @@ fn check_examples(document: &Value, problems: &mut Vec<String>) -> usize {
         // components, so `#/components/...` references resolve.
         let wrapper = serde_json::json!({
             "allOf": [to_json_schema(schema)],
-            "components": to_json_schema(&document["components"]),
+            "components": closed(&to_json_schema(&document["components"])),
         });
         let validator = match jsonschema::validator_for(&wrapper) {
             Ok(validator) => validator,
@@ -194,7 +195,8 @@ fn collect_examples<'a>(
 }
 
 /// Rewrites OpenAPI 3.0 schema dialect into JSON Schema: `nullable: true`
-/// becomes an explicit alternative of `null`.
+/// adds `null` to the `type`, or, where the schema has no `type` (a wrapped
+/// `$ref`), becomes an alternative of `null`.
 fn to_json_schema(value: &Value) -> Value {
     match value {
         Value::Array(items) => Value::Array(items.iter().map(to_json_schema).collect()),
@@ -204,7 +206,34 @@ fn to_json_schema(value: &Value) -> Value {
                 .map(|(k, v)| (k.clone(), to_json_schema(v)))
                 .collect();
             if out.remove("nullable") == Some(Value::Bool(true)) {
-                return serde_json::json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
+                match out.get("type").cloned() {
+                    Some(Value::String(t)) => {
+                        out.insert("type".into(), serde_json::json!([t, "null"]));
+                    }
+                    _ => {
+                        let alternatives =
+                            [Value::Object(out), serde_json::json!({ "type": "null" })];
+                        return serde_json::json!({ "anyOf": alternatives });
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Closes every object schema that lists its properties: an example must
+/// use only documented fields, so a misspelt key is caught. (The service
+/// may send more; this applies to the spec's own examples only.)
+fn closed(value: &Value) -> Value {
+    match value {
+        Value::Array(items) => Value::Array(items.iter().map(closed).collect()),
+        Value::Object(map) => {
+            let mut out: Map<String, Value> =
+                map.iter().map(|(k, v)| (k.clone(), closed(v))).collect();
+            if out.contains_key("properties") && !out.contains_key("additionalProperties") {
+                out.insert("additionalProperties".into(), Value::Bool(false));
             }
             Value::Object(out)
         }
@@ -237,6 +266,7 @@ components:
           allOf:
             - $ref: '#/components/schemas/Kind'
         total:
+          nullable: true
           type: integer
 paths:
   /x:
@@ -256,6 +286,14 @@ paths:
         assert_eq!(problems_in(&yaml), Vec::<String>::new());
         let yaml = SPEC_WITH_EXAMPLE.replace("EXAMPLE", "{kind: null}");
         assert_eq!(problems_in(&yaml), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_misspelt_key_in_an_example_is_caught() {
+        let yaml = SPEC_WITH_EXAMPLE.replace("EXAMPLE", "{kind: DWS, totl: 3}");
+        let problems = problems_in(&yaml);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("totl"), "{problems:?}");
     }
 
     #[test]

@@ -15,16 +15,16 @@ Examples:
   dataarts-sync --sandbox list --sync-status SYNC_FAIL --order-by SYNC_TIME --order-by-asc false
   dataarts-sync --sandbox --output json list --cluster-type DWS --limit 50 --offset 50")]
 pub struct Args {
-    /// Page size (limit), at least 1.
-    #[arg(long)]
+    /// Page size (limit), 1 to 2147483647.
+    #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(i32::MAX)))]
     pub limit: Option<u32>,
 
-    /// Matching tasks to skip before the page (offset), from 0.
-    #[arg(long)]
+    /// Matching tasks to skip before the page (offset), 0 to 2147483647.
+    #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(0..=i64::from(i32::MAX)))]
     pub offset: Option<u32>,
 
     /// Only tasks of this cluster type: MRS or DWS.
-    #[arg(long, value_parser = parse_open::<ClusterType>)]
+    #[arg(long, value_parser = cluster_type)]
     pub cluster_type: Option<ClusterType>,
 
     /// Only tasks of the cluster with this name.
@@ -33,39 +33,49 @@ pub struct Args {
 
     /// Only tasks whose latest run ended so: UNKNOWN, NOT_SYNC, SYNCING,
     /// SYNC_SUCCESS or SYNC_FAIL.
-    #[arg(long, value_parser = parse_open::<SyncStatus>)]
+    #[arg(long, value_parser = sync_status)]
     pub sync_status: Option<SyncStatus>,
 
     /// Only tasks in this scheduling state: NOT_SCHEDULE or SCHEDULING.
-    #[arg(long, value_parser = parse_open::<ScheduleStatus>)]
+    #[arg(long, value_parser = schedule_status)]
     pub schedule_status: Option<ScheduleStatus>,
 
     /// Sort key: CLUSTER_NAME, CREATE_TIME, UPDATE_TIME or SYNC_TIME.
-    #[arg(long, value_parser = parse_open::<OrderBy>)]
+    #[arg(long, value_parser = order_by)]
     pub order_by: Option<OrderBy>,
 
     /// Ascending (true) or descending (false); only with --order-by.
-    #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
+    #[arg(long, value_name = "true|false", action = clap::ArgAction::Set, requires = "order_by")]
     pub order_by_asc: Option<bool>,
 }
 
-/// Parses an enum flag. Values the client does not know are passed through
-/// so that a value the service adds can be used before the tool knows it;
-/// the spelling must still be a plain upper-case identifier.
-fn parse_open<T: std::str::FromStr<Err = std::convert::Infallible>>(
-    text: &str,
-) -> Result<T, String> {
-    let plain = !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-    if !plain {
-        return Err(format!(
-            "{text:?} is not an upper-case value such as SYNC_FAIL"
-        ));
-    }
-    Ok(text.parse().unwrap_or_else(|never| match never {}))
+/// Parsers for the enum flags. Values the tool does not know are passed
+/// through, so a value the service adds can be used before the tool knows
+/// it; the spelling must still be a plain upper-case identifier, and the
+/// error lists the documented values.
+macro_rules! open_enum_parser {
+    ($name:ident, $type:ty) => {
+        fn $name(text: &str) -> Result<$type, String> {
+            let plain = !text.is_empty()
+                && text
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            if plain {
+                return Ok(<$type>::from(text));
+            }
+            let known: Vec<String> = <$type>::KNOWN.iter().map(ToString::to_string).collect();
+            Err(format!(
+                "{text:?} is not one of {} (upper case)",
+                known.join(", ")
+            ))
+        }
+    };
 }
+
+open_enum_parser!(cluster_type, ClusterType);
+open_enum_parser!(sync_status, SyncStatus);
+open_enum_parser!(schedule_status, ScheduleStatus);
+open_enum_parser!(order_by, OrderBy);
 
 pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<()> {
     let mut query = ListTasks::new();
@@ -83,9 +93,6 @@ pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<
         .context("cannot list tasks")?;
     match format {
         Output::Json => output::print_json(&page),
-        Output::Table => {
-            print!("{}", output::page_table(&page, query.offset.unwrap_or(0)));
-            Ok(())
-        }
+        Output::Table => output::print_text(&output::page_table(&page, query.offset.unwrap_or(0))),
     }
 }

@@ -24,9 +24,6 @@ pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<
         .with_context(|| format!("cannot show task {:?}", args.task_id))?;
     match format {
         Output::Json => output::print_json(&task),
-        Output::Table => {
-            print!("{}", output::task_table(&task));
-            Ok(())
-        }
+        Output::Table => output::print_text(&output::task_table(&task)),
     }
 }

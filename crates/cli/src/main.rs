@@ -35,9 +35,11 @@ the HUAWEICLOUD_SDK_AK/_SK/_SECURITY_TOKEN/_PROJECT_ID environment variables
 HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials), section
 --profile or [basic]/[basiccredentials].
 
-Exit codes: 0 success, 2 invalid input or configuration, 3 the service \
-answered with an error, 4 the service could not be reached, 5 the answer \
-could not be read.")]
+Exit codes: 0 success, 1 other failures (such as writing the output), 2 invalid \
+input, configuration or usage, 3 the service answered with an error, 4 the \
+service could not be reached, 5 the answer could not be read.
+
+With --sandbox, the DATAARTS_* connection variables are ignored; flags still apply.")]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -185,8 +187,75 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     }
 }
 
+/// Parses the command line. Help and version print as usual; a usage error
+/// prints as one line and exits 2. In sandbox mode, connection settings
+/// that came from `DATAARTS_*` variables are dropped: they describe the
+/// user's real account, not the sandbox.
+fn parse() -> Result<Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    use clap::parser::ValueSource;
+    use clap::{CommandFactory, FromArgMatches};
+
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return Err(ExitCode::SUCCESS);
+        }
+        Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return Err(ExitCode::from(2));
+        }
+        Err(e) => {
+            // clap's message is the paragraph before "Usage:"; keep it on
+            // one line.
+            let text = e.to_string();
+            let message: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect();
+            eprintln!("{}", output::terminal_safe(&message.join(" ")));
+            return Err(ExitCode::from(2));
+        }
+    };
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                e.to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or("error: invalid usage")
+            );
+            return Err(ExitCode::from(2));
+        }
+    };
+    if cli.global.sandbox {
+        let from_env = |id: &str| matches.value_source(id) == Some(ValueSource::EnvVariable);
+        let global = &mut cli.global;
+        for (id, value) in [
+            ("region", &mut global.region),
+            ("endpoint", &mut global.endpoint),
+            ("project_id", &mut global.project_id),
+            ("workspace", &mut global.workspace),
+            ("token", &mut global.token),
+            ("iam_endpoint", &mut global.iam_endpoint),
+        ] {
+            if from_env(id) {
+                *value = None;
+            }
+        }
+    }
+    Ok(cli)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -199,8 +268,11 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if output::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // Server text ends up in errors; keep control characters from
+            // reaching the terminal.
+            eprintln!("error: {}", output::terminal_safe(&format!("{error:#}")));
             ExitCode::from(exit_code(&error))
         }
     }

@@ -14,18 +14,60 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut stdout, value)?;
     writeln!(stdout)?;
+    stdout.flush()?;
     Ok(())
 }
 
+/// Writes text to stdout, reporting a failed write as an error instead of
+/// panicking as `print!` does.
+pub fn print_text(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Whether an error is a closed stdout (`| head`): not worth reporting.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    let kind = error
+        .downcast_ref::<std::io::Error>()
+        .map(std::io::Error::kind)
+        .or_else(|| {
+            error
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+        });
+    kind == Some(std::io::ErrorKind::BrokenPipe)
+}
+
+/// Text from the server made safe for a terminal: control characters
+/// (escape sequences, carriage returns, bells) and bidirectional overrides
+/// are shown escaped instead of acting on the terminal. Line breaks are kept
+/// only where `keep_newlines`.
+fn sanitize(text: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            c if c.is_control() || bidi => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of text made safe for a terminal.
+pub fn terminal_safe(text: &str) -> String {
+    sanitize(text, false)
+}
+
 fn text(value: Option<&str>) -> String {
-    value
-        .filter(|v| !v.is_empty())
-        .unwrap_or(MISSING)
-        .to_owned()
+    terminal_safe(value.filter(|v| !v.is_empty()).unwrap_or(MISSING))
 }
 
 fn shown<T: ToString>(value: Option<T>) -> String {
-    value.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+    value.map_or_else(|| MISSING.to_owned(), |v| terminal_safe(&v.to_string()))
 }
 
 /// An instant as `2024-03-20 02:25:16 UTC`.
@@ -39,7 +81,7 @@ fn time(value: Option<Timestamp>) -> String {
 /// One task as a two-column table of field and value.
 pub fn task_table(task: &MemberSyncTask) -> String {
     let schedule = match (&task.schedule_interval, &task.schedule_period) {
-        (Some(interval), Some(period)) => format!("every {interval} {period}"),
+        (Some(interval), Some(period)) => terminal_safe(&format!("every {interval} {period}")),
         _ => MISSING.to_owned(),
     };
     let window = match (task.schedule_start_hour, task.schedule_end_hour) {
@@ -82,7 +124,12 @@ pub fn task_table(task: &MemberSyncTask) -> String {
         let _ = writeln!(out, "{key:<width$}  {value}");
     }
     let _ = writeln!(out, "\nsync_msg:");
-    let _ = writeln!(out, "{}", text(task.sync_msg.as_deref()));
+    let log = task
+        .sync_msg
+        .as_deref()
+        .filter(|m| !m.is_empty())
+        .unwrap_or(MISSING);
+    let _ = writeln!(out, "{}", sanitize(log, true));
     out
 }
 
@@ -144,4 +191,44 @@ pub fn page_table(page: &TaskPage, offset: u32) -> String {
     };
     let _ = writeln!(out, "\n{range} of {total}");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_from_the_server_are_shown_not_obeyed() {
+        let hostile = "x\u{1b}[31mRED\u{1b}]0;pwned\u{7}\r\u{202e}abc";
+        let safe = terminal_safe(hostile);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert_eq!(
+            safe,
+            "x\\u{1b}[31mRED\\u{1b}]0;pwned\\u{7}\\u{d}\\u{202e}abc"
+        );
+    }
+
+    #[test]
+    fn a_table_keeps_one_row_per_task_whatever_the_names_hold() {
+        let mut task = MemberSyncTask::default();
+        task.id = Some("0123456789abcdef0123456789abcdef".into());
+        task.cluster_name = Some("line one\nline two\u{1b}[2J".into());
+        let mut page = TaskPage::default();
+        page.tasks = vec![task];
+        page.total = Some(1);
+        let table = page_table(&page, 0);
+        assert_eq!(table.lines().count(), 4, "{table}");
+        assert!(!table.contains('\u{1b}'), "{table}");
+    }
+
+    #[test]
+    fn the_log_keeps_its_lines_but_not_its_escapes() {
+        let mut task = MemberSyncTask::default();
+        task.sync_msg = Some("[2024-03-20 10:25:54] a\n[2024-03-20 10:25:55] b\u{1b}[0m".into());
+        let table = task_table(&task);
+        assert!(
+            table.ends_with("[2024-03-20 10:25:54] a\n[2024-03-20 10:25:55] b\\u{1b}[0m\n"),
+            "{table}"
+        );
+    }
 }

@@ -163,14 +163,65 @@ fn a_path_smuggling_task_id_is_refused_as_invalid_input() {
 #[test]
 fn a_wrong_token_fails_without_printing_it() {
     let output = cli()
-        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
-        .env("DATAARTS_TOKEN", "wrong-secret-token")
+        .args([
+            "--sandbox",
+            "--token",
+            "wrong-secret-token",
+            "show",
+            fixtures::SEED_TASK_ID,
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     let err = stderr(&output);
     assert!(err.contains("APIG.0307"), "{err}");
     assert!(!err.contains("wrong-secret-token"), "{err}");
+}
+
+#[test]
+fn the_sandbox_ignores_the_users_real_connection_variables() {
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("DATAARTS_TOKEN", "a-real-cloud-token")
+        .env("DATAARTS_PROJECT_ID", "real-project")
+        .env("DATAARTS_WORKSPACE", "real-workspace")
+        .env(
+            "DATAARTS_ENDPOINT",
+            "https://dayu.cn-north-4.myhuaweicloud.com",
+        )
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("dws_ssl_4autotest_nomodify"));
+}
+
+#[test]
+fn a_usage_error_is_one_line() {
+    let output = cli()
+        .args(["--sandbox", "list", "--order-by-asc", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("--order-by"), "{err}");
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dataarts-sync"))
+        .args(["--sandbox", "list", "--limit", "1000"])
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(status.code(), Some(101), "{err}");
 }
 
 #[test]

@@ -175,6 +175,13 @@ impl Client {
             .transpose()?;
         if let Some(name) = &query.cluster_name {
             validate_text("cluster_name", name)?;
+            let length = name.chars().count();
+            if length > MAX_FILTER_CHARS {
+                return Err(Error::invalid(
+                    "cluster_name",
+                    format!("must be at most {MAX_FILTER_CHARS} characters, got {length}"),
+                ));
+            }
         }
 
         let exchange = self.exchange().await?;
@@ -267,6 +274,10 @@ async fn decoded<T: DeserializeOwned>(
                 Err(e) => Err(Error::Transport(e)),
             }
         }
+        Err(raw::Error::CommunicationError(e)) if e.is_builder() => Err(Error::Config(format!(
+            "the request could not be built: {}",
+            e.without_url()
+        ))),
         Err(
             raw::Error::CommunicationError(e)
             | raw::Error::ResponseBodyError(e)
@@ -399,6 +410,13 @@ pub(crate) fn validate_id(field: &'static str, value: &str) -> Result<(), Error>
     if value.is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
     }
+    let length = value.chars().count();
+    if length > MAX_ID_CHARS {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {MAX_ID_CHARS} characters, got {length}"),
+        ));
+    }
     if value.trim() != value {
         return Err(Error::invalid(
             field,
@@ -419,6 +437,13 @@ pub(crate) fn validate_id(field: &'static str, value: &str) -> Result<(), Error>
     }
     validate_text(field, value)
 }
+
+/// Longest id accepted: the service's ids are 32 hex digits; this leaves
+/// room for other formats while keeping a request line far from any limit.
+pub const MAX_ID_CHARS: usize = 128;
+
+/// Longest filter text accepted (`cluster_name`).
+pub const MAX_FILTER_CHARS: usize = 512;
 
 /// Checks text that is sent in a header or query: no control characters,
 /// which could split a header or be cut from the request.

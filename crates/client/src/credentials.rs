@@ -110,7 +110,10 @@ impl Credentials {
     /// Authenticates with an IAM token (the `X-Subject-Token` of IAM's
     /// `POST /v3/auth/tokens`), sent as `X-Auth-Token`.
     pub fn token(token: impl Into<Secret>) -> Self {
-        Credentials::Token(token.into())
+        let token: Secret = token.into();
+        // Surrounding white space is never part of a token (a pasted value,
+        // a file with a trailing newline); the official SDKs strip it too.
+        Credentials::Token(Secret::new(token.expose().trim()))
     }
 
     /// Signs requests with a permanent access key pair (`SDK-HMAC-SHA256`).

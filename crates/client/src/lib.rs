@@ -42,7 +42,7 @@ mod transport;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
-    IAM_ENDPOINT_ENV,
+    IAM_ENDPOINT_ENV, MAX_FILTER_CHARS, MAX_ID_CHARS,
 };
 pub use credentials::{AccessKeyCredentials, Credentials, PasswordCredentials, Secret, Signing};
 pub use error::{ApiError, ClockSkew, DecodeError, Error};

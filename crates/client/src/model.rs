@@ -157,6 +157,14 @@ impl MemberSyncTask {
 impl TaskPage {
     /// Moves the generated page over, naming the task of a failing field.
     pub(crate) fn from_raw(page: raw::ListMemberSyncTasksResponse) -> Result<Self, FieldError> {
+        // Either may be missing, but a body with neither is not a page: it
+        // is an answer from something else, and must not read as "no tasks".
+        if page.total.is_none() && page.tasks.is_none() {
+            return Err(FieldError {
+                path: ".".to_owned(),
+                reason: "the body has neither `total` nor `tasks`".to_owned(),
+            });
+        }
         let total = page
             .total
             .map(|t| {

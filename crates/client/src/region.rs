@@ -64,12 +64,19 @@ impl Endpoint {
     /// `https` URL, or carries credentials, a query or a fragment.
     pub fn parse(text: &str) -> Result<Self, EndpointError> {
         let invalid = |reason: &str| EndpointError::Invalid {
-            endpoint: text.to_owned(),
+            endpoint: without_userinfo(text),
             reason: reason.to_owned(),
         };
-        let url = Url::parse(text.trim()).map_err(|e| invalid(&e.to_string()))?;
+        let url = Url::parse(text.trim()).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => {
+                invalid("it has no scheme; write it as https://host or http://host:port")
+            }
+            e => invalid(&e.to_string()),
+        })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(invalid("the scheme must be http or https"));
+            return Err(invalid(
+                "the scheme must be http or https (a bare host:port needs http:// in front)",
+            ));
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(invalid("it has no host"));
@@ -126,6 +133,23 @@ impl fmt::Display for Endpoint {
 impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Endpoint({})", self.as_str())
+    }
+}
+
+/// The endpoint text with any `user:password@` replaced, so an error never
+/// repeats a credential.
+fn without_userinfo(text: &str) -> String {
+    match (text.find("://"), text.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let host_start = text[scheme_end + 3..]
+                .find('/')
+                .map_or(text.len(), |i| i + scheme_end + 3);
+            if at < host_start {
+                return format!("{}://***@{}", &text[..scheme_end], &text[at + 1..]);
+            }
+            text.to_owned()
+        }
+        _ => text.to_owned(),
     }
 }
 
@@ -278,10 +302,7 @@ mod tests {
     #[test]
     fn malformed_endpoints_are_refused_with_a_reason() {
         for (text, reason) in [
-            (
-                "dayu.cn-north-4.myhuaweicloud.com",
-                "relative URL without a base",
-            ),
+            ("dayu.cn-north-4.myhuaweicloud.com", "it has no scheme"),
             ("ftp://example.com", "http or https"),
             ("https://user:pw@example.com", "user name or password"),
             ("https://example.com/?a=1", "query or fragment"),
@@ -289,6 +310,21 @@ mod tests {
             let err = Endpoint::parse(text).unwrap_err().to_string();
             assert!(err.contains(reason), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn an_error_never_repeats_a_password_in_the_endpoint() {
+        let err = Endpoint::parse("http://user:hunter2@127.0.0.1:1/x")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(err.contains("http://***@127.0.0.1:1/x"), "{err}");
+    }
+
+    #[test]
+    fn a_bare_host_and_port_gets_a_hint() {
+        let err = Endpoint::parse("127.0.0.1:8080").unwrap_err().to_string();
+        assert!(err.contains("http://"), "{err}");
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //!   reference documents only `200` and `400` for the show operation.
 //! - Without `order_by` tasks come newest first (`create_time` descending);
 //!   `order_by_asc` defaults to `false`. Ties are broken by id.
-//! - `limit` defaults to 10 and may be 1 to 1000; `offset` defaults to 0.
+//! - `limit` defaults to 10 and may be 1 to 1000; `offset` defaults to 0. A
+//!   parameter given twice is a `400`.
 //! - Another project or workspace simply has no tasks.
 //!
 //! Authentication is the gateway's (see [`gateway`]): an `X-Auth-Token` it
@@ -259,7 +260,30 @@ fn routes(state: Arc<AppState>) -> Router {
         .route("/v3/auth/tokens", post(issue_token))
         .route("/v3/projects", get(projects))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            stamp_request_id,
+        ))
         .with_state(state)
+}
+
+/// Gives every response an `X-Request-Id`, including the ones the router
+/// produces by itself (a path too long, say).
+async fn stamp_request_id(State(state): State<Arc<AppState>>, mut response: Response) -> Response {
+    if !response.headers().contains_key("x-request-id") {
+        let id = HeaderValue::from_str(&state.request_id()).expect("hex is a valid header");
+        response.headers_mut().insert("x-request-id", id);
+    }
+    response
+}
+
+async fn method_not_allowed(State(state): State<Arc<AppState>>) -> Response {
+    state.error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "APIG.0103",
+        "The method is not allowed for this API.",
+    )
 }
 
 /// The parts of a request the gateway looks at.
@@ -560,7 +584,11 @@ impl ListQuery {
             order_by: None,
             ascending: false,
         };
+        let mut seen = std::collections::HashSet::new();
         for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            if !seen.insert(key.clone().into_owned()) {
+                return Err(format!("{key} is given more than once"));
+            }
             match &*key {
                 "limit" => {
                     query.limit = value
@@ -613,7 +641,11 @@ impl ListQuery {
     }
 
     fn sort(&self, tasks: &mut [&MemberSyncTask]) {
-        let key = self.order_by.clone().unwrap_or(OrderBy::CreateTime);
+        // order_by_asc has an effect only together with order_by.
+        let (key, ascending) = match &self.order_by {
+            Some(key) => (key.clone(), self.ascending),
+            None => (OrderBy::CreateTime, false),
+        };
         tasks.sort_by(|a, b| {
             let order = match key {
                 OrderBy::ClusterName => a.cluster_name.cmp(&b.cluster_name),
@@ -621,11 +653,7 @@ impl ListQuery {
                 OrderBy::SyncTime => a.sync_time.cmp(&b.sync_time),
                 _ => a.create_time.cmp(&b.create_time),
             };
-            let order = if self.ascending {
-                order
-            } else {
-                order.reverse()
-            };
+            let order = if ascending { order } else { order.reverse() };
             order.then_with(|| a.id.cmp(&b.id))
         });
     }
