@@ -124,6 +124,12 @@ struct GlobalArgs {
     #[arg(long, global = true)]
     sandbox: bool,
 
+    /// Log each request (operation, status, duration, request id) and the
+    /// redacted canonical request of signed ones to stderr. RUST_LOG, when
+    /// set, chooses the filter instead.
+    #[arg(long, global = true)]
+    debug: bool,
+
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
     output: Output,
@@ -256,6 +262,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    if cli.global.debug {
+        let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("dataarts_security=trace"));
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

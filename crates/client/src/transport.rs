@@ -300,6 +300,12 @@ pub(crate) fn sign_request(
     };
     let signed =
         signer::sign(&mut signing, &credentials.key, &algorithm, now).map_err(|e| e.to_string())?;
+    tracing::trace!(
+        algorithm = signed.algorithm,
+        signed_headers = %signed.signed_headers,
+        canonical_request = %signer::Redacted(&signed.canonical_request),
+        "signed request"
+    );
 
     for (name, value) in &signed.added_headers {
         let value = if name == "Authorization" {
