@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dataarts_security::{Client, Credentials};
+use dataarts_security::{Client, Credentials, RetryPolicy};
 
 /// Project id used against mocks.
 pub const PROJECT: &str = "0833a5737480d53b2f25c010dc1a7b88";
@@ -25,8 +25,9 @@ pub fn data(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A client for `endpoint` with the test project, workspace and token, and
-/// an empty environment.
+/// A client for `endpoint` with the test project, workspace and token, an
+/// empty environment, and one attempt per call, so each test sees exactly
+/// the exchange it set up.
 pub fn client(endpoint: &str) -> Client {
     Client::builder()
         .endpoint(endpoint)
@@ -34,6 +35,7 @@ pub fn client(endpoint: &str) -> Client {
         .workspace(WORKSPACE)
         .credentials(Credentials::token(TOKEN))
         .env(|_| None)
+        .retry(RetryPolicy::attempts(1))
         .build()
         .expect("test client configuration is valid")
 }

@@ -12,6 +12,7 @@ mod cmd_sign;
 mod output;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,7 +38,7 @@ HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials), section
 
 Exit codes: 0 success, 1 other failures (such as writing the output), 2 invalid \
 input, configuration or usage, 3 the service answered with an error, 4 the \
-service could not be reached, 5 the answer could not be read.
+service could not be reached, 5 the answer could not be read, 6 timed out.
 
 With --sandbox, the DATAARTS_* connection variables are ignored; flags still apply.")]
 struct Cli {
@@ -124,6 +125,37 @@ struct GlobalArgs {
     #[arg(long, global = true)]
     sandbox: bool,
 
+    /// Time allowed for one attempt: seconds (`30`) or with a unit (`30s`,
+    /// `2m`, `500ms`).
+    #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_duration, value_name = "DURATION", default_value = "30s")]
+    timeout: Duration,
+
+    /// Time allowed to open a connection, as for --timeout.
+    #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_duration, value_name = "DURATION", default_value = "10s")]
+    connect_timeout: Duration,
+
+    /// Time allowed for the whole command's call, retries included.
+    #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_duration, value_name = "DURATION", default_value = "2m")]
+    operation_timeout: Duration,
+
+    /// Retries after a failed attempt (connection failures, timeouts, 429,
+    /// 500/502/503/504 only).
+    #[arg(long, global = true, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=10))]
+    retries: u32,
+
+    /// Send requests through this proxy; default: HTTPS_PROXY/HTTP_PROXY
+    /// and NO_PROXY from the environment.
+    #[arg(long, global = true, value_name = "URL")]
+    proxy: Option<String>,
+
+    /// Also trust the certificates of this PEM bundle.
+    #[arg(long, global = true, value_name = "PATH")]
+    ca_bundle: Option<std::path::PathBuf>,
+
+    /// Accept any TLS certificate (test gateways only; a warning is logged).
+    #[arg(long, global = true)]
+    insecure: bool,
+
     /// Log each request (operation, status, duration, request id) and the
     /// redacted canonical request of signed ones to stderr. RUST_LOG, when
     /// set, chooses the filter instead.
@@ -178,6 +210,38 @@ enum Command {
     Sign(cmd_sign::Args),
 }
 
+/// Parses a duration: a bare number is seconds; `ms`, `s`, `m` and `h`
+/// suffixes are accepted. Zero, negative and fractional-nonsense values are
+/// refused with the reason.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration such as 30, 30s, 2m or 500ms"))?;
+    let seconds = match unit.trim() {
+        "" | "s" | "sec" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown unit {other:?} in {text:?}; use ms, s, m or h"
+            ));
+        }
+    };
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err(format!("{text:?} must be longer than zero"));
+    }
+    if seconds > 86_400.0 {
+        return Err(format!("{text:?} is longer than a day"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
 /// Exit code of an error, by class; documented in `--help`.
 fn exit_code(error: &anyhow::Error) -> u8 {
     use dataarts_security::Error;
@@ -186,8 +250,11 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     }
     match error.downcast_ref::<Error>() {
         Some(Error::InvalidInput { .. } | Error::Endpoint(_) | Error::Config(_)) => 2,
-        Some(Error::Api(_) | Error::SignatureExpired(_)) => 3,
-        Some(Error::Transport(_)) => 4,
+        Some(Error::Api(_) | Error::Auth(_) | Error::Throttled(_) | Error::SignatureExpired(_)) => {
+            3
+        }
+        Some(Error::Transport(_) | Error::Connect(_)) => 4,
+        Some(Error::Timeout { .. }) => 6,
         Some(_) => 5,
         None => 1,
     }
@@ -391,6 +458,20 @@ fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client
         Err(e) => return Err(anyhow::Error::new(e).context("no usable credentials: pass --token, --ak/--sk or --user/--password/--domain, set HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, or write ~/.huaweicloud/credentials")),
     };
     builder = builder.credentials(credentials.with_signing(args.signing.into()));
+    builder = builder
+        .timeout(args.timeout)
+        .connect_timeout(args.connect_timeout)
+        .operation_timeout(args.operation_timeout)
+        .retry(dataarts_security::RetryPolicy::attempts(args.retries + 1))
+        .danger_accept_invalid_certs(args.insecure);
+    if let Some(proxy) = &args.proxy {
+        builder = builder.proxy(proxy);
+    }
+    if let Some(path) = &args.ca_bundle {
+        let pem = std::fs::read(path)
+            .with_context(|| format!("cannot read the CA bundle {}", path.display()))?;
+        builder = builder.ca_bundle_pem(pem);
+    }
 
     let project_id = args
         .project_id
@@ -434,5 +515,45 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_number_is_seconds_and_units_are_understood() {
+        assert_eq!(parse_duration("120"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn zero_negative_and_garbage_are_refused_with_a_reason() {
+        assert!(
+            parse_duration("0")
+                .unwrap_err()
+                .contains("longer than zero")
+        );
+        assert!(
+            parse_duration("0s")
+                .unwrap_err()
+                .contains("longer than zero")
+        );
+        assert!(parse_duration("-5").unwrap_err().contains("not a duration"));
+        assert!(
+            parse_duration("5 fortnights")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(parse_duration("").unwrap_err().contains("not a duration"));
+        assert!(
+            parse_duration("9999999h")
+                .unwrap_err()
+                .contains("longer than a day")
+        );
     }
 }

@@ -183,6 +183,11 @@ impl Authenticator {
         }
     }
 
+    /// Whether a refused token can be replaced by fetching another.
+    pub(crate) fn renews_tokens(&self) -> bool {
+        matches!(self.credentials, Credentials::Password(_))
+    }
+
     /// Drops a cached token the gateway said has expired, so the next call
     /// fetches a new one.
     pub(crate) async fn forget_token(&self) {
@@ -276,15 +281,25 @@ async fn send(
     http: &reqwest::Client,
     request: reqwest::Request,
 ) -> Result<(ResponseMeta, bytes::Bytes), Error> {
-    let response = http.execute(request).await.map_err(Error::Transport)?;
+    let timeouts = crate::client::Timeouts::default();
+    let response = http
+        .execute(request)
+        .await
+        .map_err(|e| crate::client::transport_error(e, &timeouts))?;
     let meta = ResponseMeta {
         status: response.status(),
         headers: response.headers().clone(),
         too_large: false,
     };
-    let body = response.bytes().await.map_err(Error::Transport)?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| crate::client::transport_error(e, &timeouts))?;
     if !meta.status.is_success() {
-        return Err(crate::client::error_status(&meta, &body));
+        return Err(match crate::client::error_status(&meta, &body) {
+            Error::Api(api) => crate::client::classify(api, &meta),
+            other => other,
+        });
     }
     Ok((meta, body))
 }

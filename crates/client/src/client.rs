@@ -1,6 +1,7 @@
 //! The client and its builder.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::auth::{Authenticator, Clock, system_clock};
 use crate::credentials::Credentials;
-use crate::error::{ApiError, ClockSkew, DecodeError, Error, snippet};
+use crate::error::{ApiError, ClockSkew, DecodeError, Error, Throttled, TimeoutScope, snippet};
 use crate::model::{FieldError, ListTasks, MemberSyncTask, TaskPage};
 use crate::region::{self, Endpoint};
 use crate::transport::{CallAuth, Exchange, ResponseMeta, USER_AGENT_VALUE};
@@ -22,8 +23,93 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 32 * 1024 * 1024;
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Default time allowed for a whole request, from sending to the last byte.
+/// Default time allowed for one attempt, from sending to the last byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default time allowed for a whole call, retries and waits included.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How long idle pooled connections are kept: below the 60 s after which
+/// common gateways and load balancers drop them, so a reused connection is
+/// not one the far end has already closed.
+pub const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The time limits of a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// Opening a connection. Default: [`DEFAULT_CONNECT_TIMEOUT`].
+    pub connect: Duration,
+    /// One attempt, from sending to the last byte of the answer. Default:
+    /// [`DEFAULT_TIMEOUT`].
+    pub attempt: Duration,
+    /// A whole call, all attempts and the waits between them. Default:
+    /// [`DEFAULT_OPERATION_TIMEOUT`].
+    pub operation: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: DEFAULT_CONNECT_TIMEOUT,
+            attempt: DEFAULT_TIMEOUT,
+            operation: DEFAULT_OPERATION_TIMEOUT,
+        }
+    }
+}
+
+/// When and how often a failed attempt is tried again.
+///
+/// Only errors for which [`Error::is_retryable`] holds are retried: both
+/// operations are idempotent reads, so a connection failure, a timeout, a
+/// 429 or a 500/502/503/504 is safe to repeat; a 400, 401, 403 or 404 never
+/// is. The wait before attempt *n + 1* is the server's `Retry-After` when it
+/// sent one, else a random time between zero and
+/// `min(max_backoff, initial_backoff * 2^(n-1))` ("full jitter"), so that
+/// many clients do not retry in step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off. Default: 3.
+    pub max_attempts: u32,
+    /// Backoff cap of the first retry. Default: 200 ms.
+    pub initial_backoff: Duration,
+    /// Largest backoff. Default: 10 s.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that makes `max_attempts` attempts with the default backoff.
+    pub fn attempts(max_attempts: u32) -> Self {
+        RetryPolicy {
+            max_attempts: max_attempts.max(1),
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The wait after failed attempt number `attempt` (from 1).
+    pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait;
+        }
+        let exponent = attempt.saturating_sub(1).min(30);
+        let cap = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
+        cap.mul_f64(fastrand::f64())
+    }
+}
 
 /// A client for the user synchronization task API of one project and
 /// workspace.
@@ -57,6 +143,8 @@ pub struct Client {
     auth: Arc<Authenticator>,
     clock: Clock,
     max_body_bytes: u64,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -106,23 +194,106 @@ impl Client {
             project_id,
             region: self.auth.region().map(str::to_owned),
         };
-        Ok(Exchange::new(call, self.clock.clone(), self.max_body_bytes))
+        Ok(Exchange::new(
+            call,
+            self.clock.clone(),
+            self.max_body_bytes,
+            self.timeouts.attempt,
+        ))
     }
 
-    /// Maps what came back, and forgets a token the gateway refused as
-    /// expired so the next call fetches a fresh one.
-    async fn finish<T: DeserializeOwned>(
+    /// Runs one operation: attempts, each with fresh authentication and
+    /// its own time limit, retried while the error says a retry may help,
+    /// with backoff, all within the operation's deadline.
+    async fn call<T, R, F, Fut>(
         &self,
-        result: Result<ResponseValue<T>, raw::Error<raw::ErrorBody>>,
-        exchange: &Exchange,
-    ) -> Result<T, Error> {
-        let outcome = decoded(result, exchange).await;
+        operation: &'static str,
+        send: F,
+        convert: fn(T) -> Result<R, FieldError>,
+    ) -> Result<R, Error>
+    where
+        T: DeserializeOwned,
+        F: Fn(raw::Client, String) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, raw::Error<raw::ErrorBody>>>,
+    {
+        let deadline = self.timeouts.operation;
+        let started = std::time::Instant::now();
+        let attempts = async {
+            let mut attempt = 1;
+            let mut renewed_token = false;
+            loop {
+                let error = match self.attempt(&send, convert).await {
+                    Ok(value) => return Ok(value),
+                    Err(error) => error,
+                };
+
+                // A token the gateway calls expired is renewed once, at once.
+                let renew = error.is_token_expired() && self.auth.renews_tokens() && !renewed_token;
+                let retry = (error.is_retryable() || renew) && attempt < self.retry.max_attempts;
+                let delay = if renew {
+                    Duration::ZERO
+                } else {
+                    self.retry.delay(attempt, error.retry_after())
+                };
+                let in_time = started.elapsed() + delay < deadline;
+                tracing::debug!(
+                    operation,
+                    attempt,
+                    request_id = error.request_id(),
+                    error = %error,
+                    retry = retry && in_time,
+                    delay_ms = delay.as_millis() as u64,
+                    "attempt failed"
+                );
+                if !(retry && in_time) {
+                    return Err(error);
+                }
+                renewed_token |= renew;
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+        };
+        match tokio::time::timeout(deadline, attempts).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout {
+                scope: TimeoutScope::Operation,
+                limit: deadline,
+            }),
+        }
+    }
+
+    /// One attempt of an operation.
+    async fn attempt<T, R, F, Fut>(
+        &self,
+        send: &F,
+        convert: fn(T) -> Result<R, FieldError>,
+    ) -> Result<R, Error>
+    where
+        T: DeserializeOwned,
+        F: Fn(raw::Client, String) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, raw::Error<raw::ErrorBody>>>,
+    {
+        let exchange = self.exchange().await?;
+        let sent = send(self.raw(&exchange), exchange.project_id().to_owned());
+        // The request also carries this limit; this one also bounds a
+        // caller's own `reqwest::Client` and the connection it opens.
+        let limit = self.timeouts.attempt;
+        let result = match tokio::time::timeout(limit, sent).await {
+            Ok(result) => result,
+            Err(_) => {
+                return Err(Error::Timeout {
+                    scope: TimeoutScope::Attempt,
+                    limit,
+                });
+            }
+        };
+        let outcome = decoded(result, &exchange, &self.timeouts).await;
         if let Err(error) = &outcome
             && error.is_token_expired()
         {
             self.auth.forget_token().await;
         }
-        outcome
+        convert(outcome?).map_err(|e| field_error(e, &exchange))
     }
 
     /// Fetches one task by id (`ShowSecurityMemberSyncTask`).
@@ -131,20 +302,21 @@ impl Client {
     ///
     /// [`Error::InvalidInput`] for a task id that could not be sent as given,
     /// [`Error::Api`] when the service refuses (it answers an unknown id with
-    /// a 400), and the decoding and transport variants of [`Error`].
+    /// a 400), and the other variants of [`Error`] for authentication,
+    /// throttling, timeouts, transport and decoding.
     pub async fn show_task(&self, task_id: &str) -> Result<MemberSyncTask, Error> {
         validate_id("task_id", task_id)?;
-        let exchange = self.exchange().await?;
-        let result = self
-            .raw(&exchange)
-            .show_security_member_sync_task()
-            .project_id(exchange.project_id())
-            .task_id(task_id)
-            .workspace(self.workspace.as_str())
-            .send()
-            .await;
-        let task = self.finish(result, &exchange).await?;
-        MemberSyncTask::from_raw(task).map_err(|e| field_error(e, &exchange))
+        let workspace = self.workspace.as_str();
+        let send = |raw: raw::Client, project_id: String| async move {
+            raw.show_security_member_sync_task()
+                .project_id(project_id)
+                .task_id(task_id)
+                .workspace(workspace)
+                .send()
+                .await
+        };
+        self.call("ShowSecurityMemberSyncTask", send, MemberSyncTask::from_raw)
+            .await
     }
 
     /// Fetches one page of tasks (`ListSecurityMemberSyncTasks`).
@@ -152,8 +324,8 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] for a `limit` of 0 or a value past `i32`,
-    /// [`Error::Api`] when the service refuses, and the decoding and
-    /// transport variants of [`Error`].
+    /// [`Error::Api`] when the service refuses, and the other variants of
+    /// [`Error`] as for [`Client::show_task`].
     pub async fn list_tasks(&self, query: &ListTasks) -> Result<TaskPage, Error> {
         let limit = query
             .limit
@@ -184,39 +356,40 @@ impl Client {
             }
         }
 
-        let exchange = self.exchange().await?;
-        let raw = self.raw(&exchange);
-        let mut request = raw
-            .list_security_member_sync_tasks()
-            .project_id(exchange.project_id())
-            .workspace(self.workspace.as_str());
-        if let Some(limit) = limit {
-            request = request.limit(limit);
-        }
-        if let Some(offset) = offset {
-            request = request.offset(offset);
-        }
-        if let Some(cluster_type) = query.cluster_type.clone() {
-            request = request.cluster_type(cluster_type);
-        }
-        if let Some(cluster_name) = query.cluster_name.clone() {
-            request = request.cluster_name(cluster_name);
-        }
-        if let Some(sync_status) = query.sync_status.clone() {
-            request = request.sync_status(sync_status);
-        }
-        if let Some(schedule_status) = query.schedule_status.clone() {
-            request = request.schedule_status(schedule_status);
-        }
-        if let Some(order_by) = query.order_by.clone() {
-            request = request.order_by(order_by);
-        }
-        if let Some(ascending) = query.order_by_asc {
-            request = request.order_by_asc(ascending);
-        }
-
-        let page = self.finish(request.send().await, &exchange).await?;
-        TaskPage::from_raw(page).map_err(|e| field_error(e, &exchange))
+        let workspace = self.workspace.as_str();
+        let send = |raw: raw::Client, project_id: String| async move {
+            let mut request = raw
+                .list_security_member_sync_tasks()
+                .project_id(project_id)
+                .workspace(workspace);
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            if let Some(offset) = offset {
+                request = request.offset(offset);
+            }
+            if let Some(cluster_type) = query.cluster_type.clone() {
+                request = request.cluster_type(cluster_type);
+            }
+            if let Some(cluster_name) = query.cluster_name.clone() {
+                request = request.cluster_name(cluster_name);
+            }
+            if let Some(sync_status) = query.sync_status.clone() {
+                request = request.sync_status(sync_status);
+            }
+            if let Some(schedule_status) = query.schedule_status.clone() {
+                request = request.schedule_status(schedule_status);
+            }
+            if let Some(order_by) = query.order_by.clone() {
+                request = request.order_by(order_by);
+            }
+            if let Some(ascending) = query.order_by_asc {
+                request = request.order_by_asc(ascending);
+            }
+            request.send().await
+        };
+        self.call("ListSecurityMemberSyncTasks", send, TaskPage::from_raw)
+            .await
     }
 
     /// The generated client, wired to this call's exchange.
@@ -234,6 +407,7 @@ impl Client {
 async fn decoded<T: DeserializeOwned>(
     result: Result<ResponseValue<T>, raw::Error<raw::ErrorBody>>,
     exchange: &Exchange,
+    timeouts: &Timeouts,
 ) -> Result<T, Error> {
     let meta = exchange.response();
     if let Some(meta) = meta.as_ref().filter(|m| m.too_large) {
@@ -250,14 +424,14 @@ async fn decoded<T: DeserializeOwned>(
                 headers: value.headers().clone(),
                 too_large: false,
             };
-            Err(with_clock_skew(
+            Err(refine(
                 api_error(&meta, value.into_inner()),
                 &meta,
                 exchange,
             ))
         }
         Err(raw::Error::InvalidResponsePayload(body, _)) => Err(match meta {
-            Some(meta) => payload_error::<T>(&meta, &body),
+            Some(meta) => refine(payload_error::<T>(&meta, &body), &meta, exchange),
             None => Error::Config("a response was decoded that the transport did not see".into()),
         }),
         Err(raw::Error::UnexpectedResponse(response)) => {
@@ -270,22 +444,82 @@ async fn decoded<T: DeserializeOwned>(
                 too_large: false,
             };
             match response.bytes().await {
-                Ok(body) => Err(with_clock_skew(error_status(&meta, &body), &meta, exchange)),
-                Err(e) => Err(Error::Transport(e)),
+                Ok(body) => Err(refine(error_status(&meta, &body), &meta, exchange)),
+                Err(e) => Err(transport_error(e, timeouts)),
             }
         }
-        Err(raw::Error::CommunicationError(e)) if e.is_builder() => Err(Error::Config(format!(
-            "the request could not be built: {}",
-            e.without_url()
-        ))),
         Err(
             raw::Error::CommunicationError(e)
             | raw::Error::ResponseBodyError(e)
             | raw::Error::InvalidUpgrade(e),
-        ) => Err(Error::Transport(e)),
+        ) => Err(transport_error(e, timeouts)),
         Err(raw::Error::InvalidRequest(reason)) => Err(Error::invalid("request", reason)),
         Err(raw::Error::Custom(reason)) => Err(Error::Config(reason)),
     }
+}
+
+/// Sorts a transport failure into timeout, connection failure, a request
+/// that could not be built, or a connection lost afterwards.
+pub(crate) fn transport_error(error: reqwest::Error, timeouts: &Timeouts) -> Error {
+    if error.is_timeout() {
+        let (scope, limit) = if error.is_connect() {
+            (TimeoutScope::Connect, timeouts.connect)
+        } else {
+            (TimeoutScope::Attempt, timeouts.attempt)
+        };
+        Error::Timeout { scope, limit }
+    } else if error.is_connect() {
+        Error::Connect(error)
+    } else if error.is_builder() {
+        Error::Config(format!(
+            "the request could not be built: {}",
+            error.without_url()
+        ))
+    } else {
+        Error::Transport(error)
+    }
+}
+
+/// Sorts an error status into what the caller acts on: an expired
+/// signature, refused credentials, throttling, or the service's own error.
+pub(crate) fn refine(error: Error, meta: &ResponseMeta, exchange: &Exchange) -> Error {
+    match with_clock_skew(error, meta, exchange) {
+        Error::Api(api) => classify(api, meta),
+        other => other,
+    }
+}
+
+/// 401, and 403 from the API gateway, refuse the credentials; 429 is
+/// throttling, with the server's `Retry-After`.
+pub(crate) fn classify(api: Box<ApiError>, meta: &ResponseMeta) -> Error {
+    let gateway_code = api
+        .error_code
+        .as_deref()
+        .is_some_and(|c| c.starts_with("APIG"));
+    match api.status.as_u16() {
+        401 => Error::Auth(api),
+        403 if gateway_code => Error::Auth(api),
+        429 => {
+            let retry_after = crate::transport::header_text(&meta.headers, "retry-after")
+                .and_then(|value| parse_retry_after(&value, jiff::Timestamp::now()));
+            Error::Throttled(Box::new(Throttled {
+                api: *api,
+                retry_after,
+            }))
+        }
+        _ => Error::Api(api),
+    }
+}
+
+/// `Retry-After` as seconds (`120`) or an HTTP date, as a delay from `now`.
+pub(crate) fn parse_retry_after(value: &str, now: jiff::Timestamp) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let wait = at.as_millisecond() - now.as_millisecond();
+    Some(Duration::from_millis(u64::try_from(wait).unwrap_or(0)))
 }
 
 /// Turns a gateway's "signature expired" into [`Error::SignatureExpired`],
@@ -473,6 +707,11 @@ pub struct ClientBuilder {
     max_body_bytes: Option<u64>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    accept_invalid_certs: bool,
+    ca_pem: Option<Vec<u8>>,
+    proxy: Option<String>,
     env: Option<EnvLookup>,
     clock: Option<Clock>,
 }
@@ -545,21 +784,66 @@ impl ClientBuilder {
     }
 
     /// Sets the time allowed to open a connection. Default:
-    /// [`DEFAULT_CONNECT_TIMEOUT`]. Ignored with [`Self::http_client`].
+    /// [`DEFAULT_CONNECT_TIMEOUT`]. With [`Self::http_client`], that
+    /// client's own setting applies, bounded by the attempt timeout.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Sets the time allowed for a whole request. Default:
-    /// [`DEFAULT_TIMEOUT`]. Ignored with [`Self::http_client`].
+    /// Sets the time allowed for one attempt, from sending the request to
+    /// the last byte of the answer. Default: [`DEFAULT_TIMEOUT`]. Applies
+    /// with [`Self::http_client`] too.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
+    /// Sets the time allowed for a whole call, retries and waits included.
+    /// Default: [`DEFAULT_OPERATION_TIMEOUT`].
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets when failed attempts are retried. Default:
+    /// [`RetryPolicy::default`], three attempts.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends requests through this proxy (`http://` or `https://` URL,
+    /// credentials allowed in it). Default: the `HTTPS_PROXY`, `HTTP_PROXY`
+    /// and `NO_PROXY` environment variables, as `reqwest` reads them.
+    /// Ignored with [`Self::http_client`].
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Trusts the certificates of this PEM bundle in addition to the
+    /// system's, for gateways with a private CA. Ignored with
+    /// [`Self::http_client`].
+    pub fn ca_bundle_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem = Some(pem.into());
+        self
+    }
+
+    /// Accepts any TLS certificate. Only for test gateways: it removes the
+    /// protection against a man in the middle, and building such a client
+    /// logs a warning every time. Default: off. Ignored with
+    /// [`Self::http_client`].
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.accept_invalid_certs = accept;
+        self
+    }
+
     /// Uses this `reqwest` client for connections instead of building one.
-    /// Default: a client with rustls, the timeouts above and no redirects.
+    /// The attempt and operation timeouts still apply. Configure it with
+    /// `redirect(Policy::none())`: a redirect would carry the credential
+    /// headers to wherever it points. Default: a client with rustls, the
+    /// timeouts above, no redirects and idle connections kept 30 s.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -630,16 +914,57 @@ impl ClientBuilder {
             .ok_or_else(|| Error::invalid("workspace", "is required"))?;
         validate_id("workspace", &workspace)?;
 
+        let timeouts = Timeouts {
+            connect: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            attempt: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            operation: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
+        };
+        for (field, limit) in [
+            ("connect_timeout", timeouts.connect),
+            ("timeout", timeouts.attempt),
+            ("operation_timeout", timeouts.operation),
+        ] {
+            if limit.is_zero() {
+                return Err(Error::invalid(field, "must be longer than zero"));
+            }
+        }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .user_agent(USER_AGENT_VALUE)
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                // Credentials must never follow a redirect to another origin.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .user_agent(USER_AGENT_VALUE)
+                    .connect_timeout(timeouts.connect)
+                    .timeout(timeouts.attempt)
+                    .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+                    // Credentials must never follow a redirect anywhere.
+                    .redirect(reqwest::redirect::Policy::none());
+                if let Some(proxy) = &self.proxy {
+                    let proxy = reqwest::Proxy::all(proxy.as_str())
+                        .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))?;
+                    builder = builder.proxy(proxy);
+                }
+                if let Some(pem) = &self.ca_pem {
+                    let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                        Error::invalid("ca_bundle", format!("is not a PEM bundle: {e}"))
+                    })?;
+                    if certificates.is_empty() {
+                        return Err(Error::invalid("ca_bundle", "holds no certificate"));
+                    }
+                    for certificate in certificates {
+                        builder = builder.add_root_certificate(certificate);
+                    }
+                }
+                if self.accept_invalid_certs {
+                    tracing::warn!(
+                        endpoint = %endpoint,
+                        "TLS certificate verification is off for this client: use only with test gateways"
+                    );
+                    builder = builder.danger_accept_invalid_certs(true);
+                }
+                builder
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
         };
         let clock = self.clock.unwrap_or_else(system_clock);
 
@@ -656,6 +981,8 @@ impl ClientBuilder {
             )),
             clock,
             max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            timeouts,
+            retry: self.retry.unwrap_or_default(),
         })
     }
 }

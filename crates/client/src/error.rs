@@ -25,6 +25,31 @@ pub enum Error {
     #[error("{0}")]
     SignatureExpired(Box<ClockSkew>),
 
+    /// The gateway refused the credentials (HTTP 401, or 403 with an API
+    /// gateway code): a bad signature, an unknown key, an expired or invalid
+    /// token. Never retried: the gateway locks a key after repeated
+    /// signature failures.
+    #[error("{0}")]
+    Auth(Box<ApiError>),
+
+    /// The gateway throttled the caller (HTTP 429).
+    #[error("{}{}", .0.api, .0.retry_after.map(|d| format!("; retry after {} s", d.as_secs_f64())).unwrap_or_default())]
+    Throttled(Box<Throttled>),
+
+    /// No answer within the time allowed.
+    #[error("{scope} timed out after {}", humanize(*.limit))]
+    Timeout {
+        /// Which limit ran out.
+        scope: TimeoutScope,
+        /// The limit.
+        limit: std::time::Duration,
+    },
+
+    /// No connection could be opened to the endpoint (refused, unreachable,
+    /// name not resolved, TLS handshake failed).
+    #[error("could not connect to the endpoint")]
+    Connect(#[source] reqwest::Error),
+
     /// A success status came with an empty body.
     #[error("HTTP {status} with an empty body{}", request_suffix(.request_id))]
     EmptyBody {
@@ -66,7 +91,8 @@ pub enum Error {
         limit: u64,
     },
 
-    /// The request could not be sent or its answer not received.
+    /// The connection failed after it was opened: closed before the answer,
+    /// or while the body was read.
     #[error("{}", transport_summary(.0))]
     Transport(#[source] reqwest::Error),
 
@@ -95,6 +121,49 @@ fn request_suffix(request_id: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
+/// A duration as people write it: `30 s`, `2 min`, `250 ms`.
+fn humanize(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else if d.as_secs().is_multiple_of(60) && d.subsec_nanos() == 0 {
+        format!("{} min", d.as_secs() / 60)
+    } else {
+        format!("{} s", d.as_secs_f64())
+    }
+}
+
+/// Which time limit ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutScope {
+    /// Opening the connection.
+    Connect,
+    /// One attempt: sending the request and reading the whole answer.
+    Attempt,
+    /// The whole call, retries included.
+    Operation,
+}
+
+impl fmt::Display for TimeoutScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutScope::Connect => "connecting",
+            TimeoutScope::Attempt => "the request",
+            TimeoutScope::Operation => "the call, retries included,",
+        })
+    }
+}
+
+/// A 429 and when the gateway said to come back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Throttled {
+    /// The gateway's answer.
+    pub api: ApiError,
+    /// The `Retry-After` header, as a delay from when it was received.
+    pub retry_after: Option<std::time::Duration>,
+}
+
 fn transport_summary(error: &reqwest::Error) -> &'static str {
     if error.is_timeout() {
         "the request timed out"
@@ -111,7 +180,8 @@ impl Error {
     /// The HTTP status, when a response was received.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api(e) => Some(e.status),
+            Error::Api(e) | Error::Auth(e) => Some(e.status),
+            Error::Throttled(e) => Some(e.api.status),
             Error::SignatureExpired(e) => Some(e.api.status),
             Error::Decode(e) => Some(e.status),
             Error::EmptyBody { status, .. }
@@ -125,7 +195,8 @@ impl Error {
     /// The service's error code (`DLS.1000`, `APIG.0301`, ...), if any.
     pub fn error_code(&self) -> Option<&str> {
         match self {
-            Error::Api(e) => e.error_code.as_deref(),
+            Error::Api(e) | Error::Auth(e) => e.error_code.as_deref(),
+            Error::Throttled(e) => e.api.error_code.as_deref(),
             Error::SignatureExpired(e) => e.api.error_code.as_deref(),
             _ => None,
         }
@@ -134,7 +205,8 @@ impl Error {
     /// The request id the gateway assigned, if a response carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api(e) => e.request_id.as_deref(),
+            Error::Api(e) | Error::Auth(e) => e.request_id.as_deref(),
+            Error::Throttled(e) => e.api.request_id.as_deref(),
             Error::SignatureExpired(e) => e.api.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
             Error::EmptyBody { request_id, .. } | Error::UnexpectedBody { request_id, .. } => {
@@ -144,24 +216,42 @@ impl Error {
         }
     }
 
-    /// Whether the request timed out.
+    /// Whether the call ran out of time.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.is_timeout())
+        matches!(self, Error::Timeout { .. })
     }
 
-    /// Whether the gateway refused the request's credentials: a bad or
-    /// expired signature, an unknown key, an expired or invalid token.
-    /// Such a request must not be retried as it is: the gateway locks a key
-    /// after repeated signature failures.
+    /// Whether the gateway refused the request's credentials. Such a request
+    /// must not be retried as it is: the gateway locks a key after repeated
+    /// signature failures.
     pub fn is_auth_failure(&self) -> bool {
-        matches!(self, Error::SignatureExpired(_))
-            || matches!(self.status().map(|s| s.as_u16()), Some(401))
+        matches!(self, Error::Auth(_) | Error::SignatureExpired(_))
     }
 
     /// Whether the gateway said the IAM token has expired (`APIG.0307`).
     pub fn is_token_expired(&self) -> bool {
-        matches!(self, Error::Api(e) if e.status.as_u16() == 401
-            && e.error_code.as_deref().is_some_and(|c| c.ends_with(".0307")))
+        matches!(self, Error::Auth(e) if e.error_code.as_deref().is_some_and(|c| c.ends_with(".0307")))
+    }
+
+    /// Whether sending the same request again may succeed: throttling, a
+    /// 500, 502, 503 or 504, a connection that failed or closed, an attempt
+    /// that timed out. Never for a client error (400, 401, 403, 404), an
+    /// answer that could not be read, or the call's own deadline.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Throttled(_) | Error::Connect(_) | Error::Transport(_) => true,
+            Error::Timeout { scope, .. } => *scope != TimeoutScope::Operation,
+            Error::Api(e) => matches!(e.status.as_u16(), 500 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait before trying again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Throttled(e) => e.retry_after,
+            _ => None,
+        }
     }
 
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {

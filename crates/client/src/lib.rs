@@ -41,11 +41,12 @@ pub mod signer;
 mod transport;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
-    IAM_ENDPOINT_ENV, MAX_FILTER_CHARS, MAX_ID_CHARS,
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_OPERATION_TIMEOUT, DEFAULT_TIMEOUT, IAM_ENDPOINT_ENV, MAX_FILTER_CHARS, MAX_ID_CHARS,
+    POOL_IDLE_TIMEOUT, RetryPolicy, Timeouts,
 };
 pub use credentials::{AccessKeyCredentials, Credentials, PasswordCredentials, Secret, Signing};
-pub use error::{ApiError, ClockSkew, DecodeError, Error};
+pub use error::{ApiError, ClockSkew, DecodeError, Error, Throttled, TimeoutScope};
 pub use model::{
     ClusterType, ListTasks, MemberSyncTask, OrderBy, SchedulePeriod, ScheduleStatus, SyncStatus,
     TaskPage,

@@ -70,6 +70,7 @@ pub(crate) struct Exchange {
     auth: CallAuth,
     clock: Clock,
     max_body_bytes: u64,
+    attempt_timeout: std::time::Duration,
     response: Mutex<Option<ResponseMeta>>,
     signed_at: Mutex<Option<Timestamp>>,
 }
@@ -83,11 +84,17 @@ impl std::fmt::Debug for Exchange {
 }
 
 impl Exchange {
-    pub(crate) fn new(auth: CallAuth, clock: Clock, max_body_bytes: u64) -> Arc<Self> {
+    pub(crate) fn new(
+        auth: CallAuth,
+        clock: Clock,
+        max_body_bytes: u64,
+        attempt_timeout: std::time::Duration,
+    ) -> Arc<Self> {
         Arc::new(Exchange {
             auth,
             clock,
             max_body_bytes,
+            attempt_timeout,
             response: Mutex::new(None),
             signed_at: Mutex::new(None),
         })
@@ -134,6 +141,9 @@ impl Interceptor for Exchange {
             // The official SDKs send a JSON content type even on these
             // bodiless GETs and sign it; sending the same keeps requests
             // comparable byte for byte.
+            // The attempt's limit travels with the request, so it holds even
+            // on a caller's own `reqwest::Client` that has none.
+            *request.timeout_mut() = Some(self.attempt_timeout);
             let headers = request.headers_mut();
             headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
