@@ -97,6 +97,13 @@ impl RetryPolicy {
         }
     }
 
+    /// The same policy with other backoff bounds.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
     /// The wait after failed attempt number `attempt` (from 1).
     pub fn delay(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {

@@ -35,8 +35,11 @@
 //! # }
 //! ```
 
+mod faults;
 pub mod fixtures;
 pub mod gateway;
+
+pub use faults::Fault;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -105,6 +108,11 @@ pub struct Config {
     pub lock_for: Duration,
     /// Region id of the sandbox. Default: [`DEFAULT_REGION`].
     pub region: String,
+    /// Delay before every task request is answered. Default: none.
+    pub latency: Duration,
+    /// Faults for the first task requests, one each, in order. Default:
+    /// none.
+    pub faults: Vec<Fault>,
 }
 
 impl Default for Config {
@@ -124,6 +132,8 @@ impl Default for Config {
             token_ttl: Duration::from_secs(24 * 3600),
             lock_for: Duration::from_secs(5 * 60),
             region: DEFAULT_REGION.to_owned(),
+            latency: Duration::ZERO,
+            faults: Vec::new(),
         }
     }
 }
@@ -184,6 +194,25 @@ impl Sandbox {
         self.state.api_requests.load(Ordering::Relaxed)
     }
 
+    /// Queues faults for the next task requests, one each, in order.
+    pub fn inject(&self, faults: impl IntoIterator<Item = Fault>) {
+        self.state
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .queue
+            .extend(faults);
+    }
+
+    /// Delays every task request by `latency` from now on.
+    pub fn set_latency(&self, latency: Duration) {
+        self.state
+            .faults
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .latency = latency;
+    }
+
     /// The socket address served.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -228,18 +257,23 @@ struct AppState {
     api_requests: AtomicU64,
     issued: Mutex<HashMap<String, Timestamp>>,
     lockout: gateway::Lockout,
+    faults: Mutex<faults::Faults>,
 }
 
 impl AppState {
     fn new(config: Config) -> Arc<Self> {
         Arc::new(AppState {
             keys: config.access_keys.iter().cloned().collect(),
-            config,
             next_request: AtomicU64::new(1),
             token_requests: AtomicU64::new(0),
             api_requests: AtomicU64::new(0),
             issued: Mutex::new(HashMap::new()),
             lockout: gateway::Lockout::default(),
+            faults: Mutex::new(faults::Faults {
+                queue: config.faults.iter().cloned().collect(),
+                latency: config.latency,
+            }),
+            config,
         })
     }
 }
@@ -251,12 +285,18 @@ pub fn router(config: Config) -> Router {
 }
 
 fn routes(state: Arc<AppState>) -> Router {
-    Router::new()
+    let tasks = Router::new()
         .route("/v1/{project_id}/security/member-sync-tasks", get(list))
         .route(
             "/v1/{project_id}/security/member-sync-tasks/{task_id}",
             get(show),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            misbehave,
+        ));
+    Router::new()
+        .merge(tasks)
         .route("/v3/auth/tokens", post(issue_token))
         .route("/v3/projects", get(projects))
         .fallback(not_found)
@@ -266,6 +306,28 @@ fn routes(state: Arc<AppState>) -> Router {
             stamp_request_id,
         ))
         .with_state(state)
+}
+
+/// Applies the configured latency and the next queued fault, if any.
+async fn misbehave(
+    State(state): State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (latency, fault) = {
+        let mut faults = state.faults.lock().unwrap_or_else(PoisonError::into_inner);
+        (faults.latency, faults.queue.pop_front())
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        Some(fault) => {
+            state.api_requests.fetch_add(1, Ordering::Relaxed);
+            fault.response()
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// Gives every response an `X-Request-Id`, including the ones the router
