@@ -21,9 +21,21 @@ pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<
     let task = client
         .show_task(&args.task_id)
         .await
-        .with_context(|| format!("cannot show task {:?}", args.task_id))?;
+        .with_context(|| format!("cannot show task {}", quoted_short(&args.task_id)))?;
     match format {
         Output::Json => output::print_json(&task),
         Output::Table => output::print_text(&output::task_table(&task)),
+    }
+}
+
+/// An id for a message: quoted, and cut after 64 characters so that a
+/// pasted blob does not flood the terminal.
+fn quoted_short(id: &str) -> String {
+    const KEEP: usize = 64;
+    if id.chars().count() <= KEEP {
+        format!("{id:?}")
+    } else {
+        let head: String = id.chars().take(KEEP).collect();
+        format!("{head:?}… ({} characters)", id.chars().count())
     }
 }

@@ -557,3 +557,41 @@ mod duration_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod client_tests {
+    use super::*;
+
+    fn client_from(args: &[&str]) -> Client {
+        let mut argv = vec![
+            "dataarts-sync",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--token",
+            "t",
+        ];
+        argv.extend(["--project-id", "p", "--workspace", "w"]);
+        argv.extend(args);
+        argv.push("list");
+        let cli = Cli::try_parse_from(argv).unwrap();
+        client(&cli.global, None).unwrap()
+    }
+
+    #[test]
+    fn a_unitless_timeout_is_seconds_on_the_client() {
+        let client = client_from(&["--timeout", "120"]);
+        assert_eq!(client.timeouts().attempt, Duration::from_secs(120));
+        let client = client_from(&["--timeout", "2m", "--connect-timeout", "5"]);
+        assert_eq!(client.timeouts().attempt, Duration::from_secs(120));
+        assert_eq!(client.timeouts().connect, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn retries_count_after_the_first_attempt() {
+        assert_eq!(
+            client_from(&["--retries", "0"]).retry_policy().max_attempts,
+            1
+        );
+        assert_eq!(client_from(&[]).retry_policy().max_attempts, 3);
+    }
+}

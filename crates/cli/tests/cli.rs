@@ -476,3 +476,37 @@ fn sign_reproduces_the_official_sdk_vector() {
     assert_eq!(printed["authorization"], expected["authorization"]);
     assert!(!String::from_utf8_lossy(&output.stdout).contains(&text("sk")));
 }
+
+#[test]
+fn bad_inputs_fail_cleanly() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/bad-inputs/cli.json");
+    let cases: Vec<Vec<String>> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for args in cases {
+        // Cases run against the sandbox; those that name an endpoint or a
+        // region (which the sandbox would override) get full settings and
+        // must fail on that endpoint before any request is sent.
+        let names_endpoint = args.iter().any(|a| a == "--endpoint" || a == "--region");
+        let mut argv: Vec<String> = if names_endpoint {
+            ["--token", "t", "--project-id", "p", "--workspace", "w"]
+                .map(String::from)
+                .to_vec()
+        } else {
+            vec!["--sandbox".to_owned()]
+        };
+        argv.extend(args.iter().cloned());
+        let output = cli().args(&argv).output().unwrap();
+        let err = stderr(&output);
+        let args: Vec<String> = args.iter().map(|a| a.chars().take(40).collect()).collect();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            err.len() < 600,
+            "{args:?}: an error this long is not readable: {} bytes",
+            err.len()
+        );
+        assert!(!err.contains("pw@"), "{args:?}: {err}");
+    }
+}

@@ -175,6 +175,16 @@ impl Client {
         &self.endpoint
     }
 
+    /// The time limits in force.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
     /// The credentials requests authenticate with.
     pub fn credentials(&self) -> &Credentials {
         self.auth.credentials()
