@@ -123,14 +123,40 @@ pub fn task_table(task: &MemberSyncTask) -> String {
     for (key, value) in rows {
         let _ = writeln!(out, "{key:<width$}  {value}");
     }
-    let _ = writeln!(out, "\nsync_msg:");
-    let log = task
-        .sync_msg
-        .as_deref()
-        .filter(|m| !m.is_empty())
-        .unwrap_or(MISSING);
-    let _ = writeln!(out, "{}", sanitize(log, true));
+    let _ = writeln!(out, "\nsync log:");
+    let log = task.sync_log();
+    if log.entries.is_empty() {
+        let _ = writeln!(out, "{MISSING}");
+    }
+    for entry in &log.entries {
+        render_entry(&mut out, entry);
+    }
     out
+}
+
+/// One log entry: its time and message, then each job result; a failed
+/// job's database error and detail lines are printed as lines, not as the
+/// escaped JSON they arrive in.
+fn render_entry(out: &mut String, entry: &dataarts_security::sync_log::LogEntry) {
+    let time = entry.time.map(|t| format!("[{t}] ")).unwrap_or_default();
+    let message = sanitize(&entry.message, true);
+    let _ = writeln!(
+        out,
+        "{}{}",
+        time.replace('T', " "),
+        message.replace('\n', "\n  ")
+    );
+    for job in &entry.jobs {
+        let id = terminal_safe(job.job_id.as_deref().unwrap_or(MISSING));
+        let status = terminal_safe(job.status.as_deref().unwrap_or(MISSING));
+        let _ = writeln!(out, "  job {id}: {status}");
+        if let Some((error, detail)) = job.error_and_detail() {
+            let _ = writeln!(out, "    {}", terminal_safe(error));
+            for line in detail {
+                let _ = writeln!(out, "      {}", terminal_safe(line));
+            }
+        }
+    }
 }
 
 /// A page of tasks as one row per task, then a line with the count.
@@ -228,6 +254,22 @@ mod tests {
         let table = task_table(&task);
         assert!(
             table.ends_with("[2024-03-20 10:25:54] a\n[2024-03-20 10:25:55] b\\u{1b}[0m\n"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn the_seed_failure_reads_as_lines() {
+        let mut task = MemberSyncTask::default();
+        task.sync_msg = Some(
+            r#"[2024-03-20 10:25:54] ===> Submit job to datamanager failed:[{"jobId":"j1","message":"ERROR: role \"g\" cannot be dropped\n  Detail: policy p1 on table t1\npolicy p2 on table t2","status":"FAILED"}]"#
+                .into(),
+        );
+        let table = task_table(&task);
+        assert!(
+            table.ends_with(
+                "sync log:\n[2024-03-20 10:25:54] Submit job to datamanager failed\n  job j1: FAILED\n    ERROR: role \"g\" cannot be dropped\n      policy p1 on table t1\n      policy p2 on table t2\n"
+            ),
             "{table}"
         );
     }

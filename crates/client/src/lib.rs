@@ -38,6 +38,7 @@ mod error;
 mod model;
 pub mod region;
 pub mod signer;
+pub mod sync_log;
 mod transport;
 
 pub use client::{

@@ -125,6 +125,12 @@ fn timestamp(
 }
 
 impl MemberSyncTask {
+    /// The run log, read into entries and job results; empty when the
+    /// service sent none. Never fails: see [`crate::sync_log`].
+    pub fn sync_log(&self) -> crate::sync_log::SyncLog {
+        crate::sync_log::SyncLog::parse(self.sync_msg.as_deref().unwrap_or(""))
+    }
+
     /// Moves the generated type's fields over, turning times into instants.
     pub(crate) fn from_raw(task: raw::MemberSyncTask) -> Result<Self, FieldError> {
         Ok(MemberSyncTask {
