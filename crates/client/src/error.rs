@@ -96,6 +96,16 @@ pub enum Error {
     #[error("{}", transport_summary(.0))]
     Transport(#[source] reqwest::Error),
 
+    /// Paging through a listing went wrong: the service ignored `offset` or
+    /// answered an empty page while its `total` said there were more.
+    #[error("paging stopped at offset {offset}: {reason}")]
+    Paging {
+        /// The offset of the page that showed the problem.
+        offset: u64,
+        /// What the service did.
+        reason: String,
+    },
+
     /// An argument was refused before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput {

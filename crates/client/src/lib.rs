@@ -36,6 +36,7 @@ mod client;
 mod credentials;
 mod error;
 mod model;
+mod paginate;
 pub mod region;
 pub mod signer;
 pub mod sync_log;
@@ -52,6 +53,7 @@ pub use model::{
     ClusterType, ListTasks, MemberSyncTask, OrderBy, SchedulePeriod, ScheduleStatus, SyncStatus,
     TaskPage,
 };
+pub use paginate::DEFAULT_PAGE_SIZE;
 pub use region::Endpoint;
 
 /// The generated client this crate is built on, for what it does not wrap.
