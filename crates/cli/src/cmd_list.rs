@@ -13,7 +13,8 @@ use crate::output;
 Examples:
   dataarts-sync --sandbox list
   dataarts-sync --sandbox list --sync-status SYNC_FAIL --order-by SYNC_TIME --order-by-asc false
-  dataarts-sync --sandbox --output json list --cluster-type DWS --limit 50 --offset 50")]
+  dataarts-sync --sandbox --output json list --cluster-type DWS --limit 50 --offset 50
+  dataarts-sync --sandbox list --all --sync-status SYNC_FAIL")]
 pub struct Args {
     /// Page size (limit), 1 to 2147483647.
     #[arg(long, allow_hyphen_values = true, value_parser = clap::value_parser!(u32).range(1..=i64::from(i32::MAX)))]
@@ -47,6 +48,11 @@ pub struct Args {
     /// Ascending (true) or descending (false); only with --order-by.
     #[arg(long, value_name = "true|false", action = clap::ArgAction::Set, requires = "order_by")]
     pub order_by_asc: Option<bool>,
+
+    /// Every matching task, fetched page by page (--limit sets the page
+    /// size, default 100; --offset where to start).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Parsers for the enum flags. Values the tool does not know are passed
@@ -87,10 +93,15 @@ pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<
     query.schedule_status = args.schedule_status;
     query.order_by = args.order_by;
     query.order_by_asc = args.order_by_asc;
-    let page = client
-        .list_tasks(&query)
-        .await
-        .context("cannot list tasks")?;
+    let page = if args.all {
+        let tasks = client.collect_all(query.clone()).await.context("cannot list all tasks")?;
+        let mut page = dataarts_security::TaskPage::default();
+        page.total = Some(tasks.len() as u64);
+        page.tasks = tasks;
+        page
+    } else {
+        client.list_tasks(&query).await.context("cannot list tasks")?
+    };
     match format {
         Output::Json => output::print_json(&page),
         Output::Table => output::print_text(&output::page_table(&page, query.offset.unwrap_or(0))),

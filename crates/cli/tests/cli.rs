@@ -510,3 +510,26 @@ fn bad_inputs_fail_cleanly() {
         assert!(!err.contains("pw@"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn list_all_prints_every_failed_task() {
+    let expected: Vec<String> = fixtures::default_tasks()
+        .iter()
+        .filter(|t| t.sync_status.as_ref().map(ToString::to_string).as_deref() == Some("SYNC_FAIL"))
+        .map(|t| t.id.clone().unwrap())
+        .collect();
+    // A small page size, so that paging really happens.
+    let output = cli()
+        .args(["--sandbox", "--output", "json", "list", "--all", "--sync-status", "SYNC_FAIL", "--limit", "7"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut got: Vec<String> =
+        page["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    got.sort();
+    let mut expected = expected;
+    expected.sort();
+    assert_eq!(got, expected);
+    assert!(got.contains(&fixtures::SEED_TASK_ID.to_owned()));
+}
