@@ -94,13 +94,19 @@ pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<
     query.order_by = args.order_by;
     query.order_by_asc = args.order_by_asc;
     let page = if args.all {
-        let tasks = client.collect_all(query.clone()).await.context("cannot list all tasks")?;
+        let tasks = client
+            .collect_all(query.clone())
+            .await
+            .context("cannot list all tasks")?;
         let mut page = dataarts_security::TaskPage::default();
         page.total = Some(tasks.len() as u64);
         page.tasks = tasks;
         page
     } else {
-        client.list_tasks(&query).await.context("cannot list tasks")?
+        client
+            .list_tasks(&query)
+            .await
+            .context("cannot list tasks")?
     };
     match format {
         Output::Json => output::print_json(&page),

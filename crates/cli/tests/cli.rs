@@ -520,13 +520,27 @@ fn list_all_prints_every_failed_task() {
         .collect();
     // A small page size, so that paging really happens.
     let output = cli()
-        .args(["--sandbox", "--output", "json", "list", "--all", "--sync-status", "SYNC_FAIL", "--limit", "7"])
+        .args([
+            "--sandbox",
+            "--output",
+            "json",
+            "list",
+            "--all",
+            "--sync-status",
+            "SYNC_FAIL",
+            "--limit",
+            "7",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let page: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut got: Vec<String> =
-        page["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    let mut got: Vec<String> = page["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
     got.sort();
     let mut expected = expected;
     expected.sort();

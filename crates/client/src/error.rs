@@ -106,6 +106,14 @@ pub enum Error {
         reason: String,
     },
 
+    /// A wait for a synchronization met a status it cannot wait on: the
+    /// service's `UNKNOWN`, or a status this client does not know.
+    #[error("the task's sync status is {status}, which a wait cannot end on; not waiting")]
+    UnwaitableStatus {
+        /// The status as the service spelled it.
+        status: String,
+    },
+
     /// An argument was refused before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput {
@@ -152,6 +160,8 @@ pub enum TimeoutScope {
     Attempt,
     /// The whole call, retries included.
     Operation,
+    /// A wait for a synchronization to finish.
+    Wait,
 }
 
 impl fmt::Display for TimeoutScope {
@@ -160,6 +170,7 @@ impl fmt::Display for TimeoutScope {
             TimeoutScope::Connect => "connecting",
             TimeoutScope::Attempt => "the request",
             TimeoutScope::Operation => "the call, retries included,",
+            TimeoutScope::Wait => "waiting for the synchronization",
         })
     }
 }
@@ -250,7 +261,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Throttled(_) | Error::Connect(_) | Error::Transport(_) => true,
-            Error::Timeout { scope, .. } => *scope != TimeoutScope::Operation,
+            Error::Timeout { scope, .. } => {
+                matches!(scope, TimeoutScope::Connect | TimeoutScope::Attempt)
+            }
             Error::Api(e) => matches!(e.status.as_u16(), 500 | 502 | 503 | 504),
             _ => false,
         }

@@ -41,6 +41,7 @@ pub mod region;
 pub mod signer;
 pub mod sync_log;
 mod transport;
+mod wait;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
@@ -55,6 +56,7 @@ pub use model::{
 };
 pub use paginate::DEFAULT_PAGE_SIZE;
 pub use region::Endpoint;
+pub use wait::WaitOptions;
 
 /// The generated client this crate is built on, for what it does not wrap.
 pub use dataarts_security_raw as raw;

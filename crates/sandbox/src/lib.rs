@@ -204,6 +204,27 @@ impl Sandbox {
             .extend(faults);
     }
 
+    /// Scripts a task's `sync_status` over time: from each step's delay
+    /// after this call on, the task reports that step's status (and, for a
+    /// finished run, `sync_time` of that moment). Lets clients that wait on
+    /// a run be tested.
+    pub fn script_status(
+        &self,
+        task_id: &str,
+        steps: impl IntoIterator<Item = (Duration, SyncStatus)>,
+    ) {
+        let now = tokio::time::Instant::now();
+        let steps = steps
+            .into_iter()
+            .map(|(after, status)| (now + after, status))
+            .collect();
+        self.state
+            .scripts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(task_id.to_owned(), steps);
+    }
+
     /// Delays every task request by `latency` from now on.
     pub fn set_latency(&self, latency: Duration) {
         self.state
@@ -258,6 +279,7 @@ struct AppState {
     issued: Mutex<HashMap<String, Timestamp>>,
     lockout: gateway::Lockout,
     faults: Mutex<faults::Faults>,
+    scripts: Mutex<HashMap<String, Vec<(tokio::time::Instant, SyncStatus)>>>,
 }
 
 impl AppState {
@@ -269,6 +291,7 @@ impl AppState {
             api_requests: AtomicU64::new(0),
             issued: Mutex::new(HashMap::new()),
             lockout: gateway::Lockout::default(),
+            scripts: Mutex::new(HashMap::new()),
             faults: Mutex::new(faults::Faults {
                 queue: config.faults.iter().cloned().collect(),
                 latency: config.latency,
@@ -441,6 +464,25 @@ impl AppState {
         }
     }
 
+    /// The task as its status script says it is now.
+    fn scripted(&self, task: &MemberSyncTask) -> MemberSyncTask {
+        let mut task = task.clone();
+        let scripts = self.scripts.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = tokio::time::Instant::now();
+        let current = task
+            .id
+            .as_ref()
+            .and_then(|id| scripts.get(id))
+            .and_then(|steps| steps.iter().rev().find(|(at, _)| *at <= now));
+        if let Some((_, status)) = current {
+            if status.is_terminal() {
+                task.sync_time = Some(Timestamp::now().as_millisecond().into());
+            }
+            task.sync_status = Some(status.clone());
+        }
+        task
+    }
+
     /// The tasks visible to a project and workspace.
     fn visible(&self, project_id: &str, headers: &HeaderMap) -> &[MemberSyncTask] {
         let workspace = headers.get("workspace").and_then(|v| v.to_str().ok());
@@ -476,7 +518,7 @@ async fn show(
         .iter()
         .find(|t| t.id.as_deref() == Some(task_id.as_str()));
     match found {
-        Some(task) => state.reply(StatusCode::OK, json!(task)),
+        Some(task) => state.reply(StatusCode::OK, json!(state.scripted(task))),
         None => state.error(
             StatusCode::BAD_REQUEST,
             "DLS.1000",
