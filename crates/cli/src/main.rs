@@ -9,6 +9,7 @@ mod cmd_list;
 mod cmd_sandbox;
 mod cmd_show;
 mod cmd_sign;
+mod cmd_watch;
 mod output;
 
 use std::process::ExitCode;
@@ -38,7 +39,8 @@ HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials), section
 
 Exit codes: 0 success, 1 other failures (such as writing the output), 2 invalid \
 input, configuration or usage, 3 the service answered with an error, 4 the \
-service could not be reached, 5 the answer could not be read, 6 timed out.
+service could not be reached, 5 the answer could not be read, 6 timed out, \
+7 the watched synchronization failed, 8 the watched status cannot be waited on.
 
 With --sandbox, the DATAARTS_* connection variables are ignored; flags still apply.")]
 struct Cli {
@@ -205,6 +207,8 @@ enum Command {
     List(cmd_list::Args),
     /// Run the local sandbox server.
     Sandbox(cmd_sandbox::Args),
+    /// Follow a task's synchronization until it ends.
+    Watch(cmd_watch::Args),
     /// Print how a request is signed: canonical request, string to sign,
     /// signed headers and Authorization, as JSON.
     Sign(cmd_sign::Args),
@@ -248,6 +252,9 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     if error.downcast_ref::<ChainError>().is_some() {
         return 2;
     }
+    if error.downcast_ref::<cmd_watch::SyncFailed>().is_some() {
+        return 7;
+    }
     match error.downcast_ref::<Error>() {
         Some(Error::InvalidInput { .. } | Error::Endpoint(_) | Error::Config(_)) => 2,
         Some(Error::Api(_) | Error::Auth(_) | Error::Throttled(_) | Error::SignatureExpired(_)) => {
@@ -255,6 +262,7 @@ fn exit_code(error: &anyhow::Error) -> u8 {
         }
         Some(Error::Transport(_) | Error::Connect(_)) => 4,
         Some(Error::Timeout { .. }) => 6,
+        Some(Error::UnwaitableStatus { .. }) => 8,
         Some(_) => 5,
         None => 1,
     }
@@ -382,6 +390,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let result = match cli.command {
         Command::Show(args) => cmd_show::run(&client, args, output).await,
         Command::List(args) => cmd_list::run(&client, args, output).await,
+        Command::Watch(args) => cmd_watch::run(&client, args).await,
         Command::Sandbox(_) | Command::Sign(_) => unreachable!("handled above"),
     };
     let result = result.map_err(|error| with_signing_hint(error, &client));

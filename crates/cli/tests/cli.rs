@@ -547,3 +547,102 @@ fn list_all_prints_every_failed_task() {
     assert_eq!(got, expected);
     assert!(got.contains(&fixtures::SEED_TASK_ID.to_owned()));
 }
+
+/// Runs the CLI against a sandbox served by this test, with a scripted
+/// status for the seed task.
+fn watch_with_script(
+    steps: Vec<(std::time::Duration, dataarts_security::SyncStatus)>,
+    extra: &[&str],
+) -> std::process::Output {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime
+        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
+        .unwrap();
+    sandbox.script_status(fixtures::SEED_TASK_ID, steps);
+    let url = sandbox.url();
+    let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+    runtime.block_on(async move {
+        tokio::task::spawn_blocking(move || {
+            cli()
+                .args([
+                    "--endpoint",
+                    &url,
+                    "--token",
+                    dataarts_security_sandbox::DEFAULT_TOKEN,
+                ])
+                .args([
+                    "--project-id",
+                    fixtures::PROJECT_ID,
+                    "--workspace",
+                    fixtures::WORKSPACE,
+                ])
+                .args([
+                    "watch",
+                    fixtures::SEED_TASK_ID,
+                    "--interval",
+                    "50ms",
+                    "--max-interval",
+                    "100ms",
+                ])
+                .args(&extra)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    })
+}
+
+#[test]
+fn watch_prints_each_status_and_exits_zero_on_success() {
+    use dataarts_security::SyncStatus;
+    use std::time::Duration;
+    let output = watch_with_script(
+        vec![
+            (Duration::ZERO, SyncStatus::Syncing),
+            (Duration::from_millis(300), SyncStatus::SyncSuccess),
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let statuses: Vec<&str> = text.lines().map(|l| l.split(' ').nth(1).unwrap()).collect();
+    assert_eq!(statuses, ["SYNCING", "SYNC_SUCCESS"], "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no terminal control when piped: {text:?}"
+    );
+}
+
+#[test]
+fn watch_exits_seven_on_a_failed_run_and_shows_why() {
+    use dataarts_security::SyncStatus;
+    use std::time::Duration;
+    let output = watch_with_script(
+        vec![
+            (Duration::ZERO, SyncStatus::Syncing),
+            (Duration::from_millis(200), SyncStatus::SyncFail),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("cannot be dropped because some objects depend on it"),
+        "{err}"
+    );
+    assert!(err.contains("failed"), "{err}");
+}
+
+#[test]
+fn watch_exits_six_at_the_deadline() {
+    use dataarts_security::SyncStatus;
+    let output = watch_with_script(
+        vec![(std::time::Duration::ZERO, SyncStatus::Syncing)],
+        &["--deadline", "400ms"],
+    );
+    assert_eq!(output.status.code(), Some(6), "{}", stderr(&output));
+}
