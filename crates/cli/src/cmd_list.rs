@@ -3,7 +3,6 @@
 use anyhow::Context as _;
 use dataarts_security::{Client, ClusterType, ListTasks, OrderBy, ScheduleStatus, SyncStatus};
 
-use crate::Output;
 use crate::output;
 
 /// Arguments of `list`: one flag per query parameter of the API, named
@@ -83,7 +82,7 @@ open_enum_parser!(sync_status, SyncStatus);
 open_enum_parser!(schedule_status, ScheduleStatus);
 open_enum_parser!(order_by, OrderBy);
 
-pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<()> {
+pub async fn run(client: &Client, args: Args, format: &output::Render) -> anyhow::Result<()> {
     let mut query = ListTasks::new();
     query.limit = args.limit;
     query.offset = args.offset;
@@ -108,8 +107,8 @@ pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<
             .await
             .context("cannot list tasks")?
     };
-    match format {
-        Output::Json => output::print_json(&page),
-        Output::Table => output::print_text(&output::page_table(&page, query.offset.unwrap_or(0))),
-    }
+    let offset = query.offset.unwrap_or(0);
+    output::emit(format, &page, |color| {
+        output::page_table(&page, offset, color)
+    })
 }

@@ -3,7 +3,6 @@
 use anyhow::Context as _;
 use dataarts_security::Client;
 
-use crate::Output;
 use crate::output;
 
 /// Arguments of `show`.
@@ -17,15 +16,12 @@ pub struct Args {
     pub task_id: String,
 }
 
-pub async fn run(client: &Client, args: Args, format: Output) -> anyhow::Result<()> {
+pub async fn run(client: &Client, args: Args, format: &output::Render) -> anyhow::Result<()> {
     let task = client
         .show_task(&args.task_id)
         .await
         .with_context(|| format!("cannot show task {}", quoted_short(&args.task_id)))?;
-    match format {
-        Output::Json => output::print_json(&task),
-        Output::Table => output::print_text(&output::task_table(&task)),
-    }
+    output::emit(format, &task, |color| output::task_table(&task, color))
 }
 
 /// An id for a message: quoted, and cut after 64 characters so that a

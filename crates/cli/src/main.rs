@@ -164,6 +164,17 @@ struct GlobalArgs {
     #[arg(long, global = true)]
     debug: bool,
 
+    /// Pick fields from the result with a JMESPath expression, as the
+    /// vendor's own CLI does (e.g. `tasks[?sync_status=='SYNC_FAIL'].id`);
+    /// prints JSON unless --output yaml.
+    #[arg(long, global = true, value_name = "EXPR")]
+    query: Option<String>,
+
+    /// Print the request that would be sent (method, URL, headers with
+    /// secrets masked) instead of sending it.
+    #[arg(long, global = true)]
+    dry_run: bool,
+
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Output::Table)]
     output: Output,
@@ -176,6 +187,8 @@ enum Output {
     Table,
     /// The API's own JSON, for scripts.
     Json,
+    /// The same data as YAML.
+    Yaml,
 }
 
 /// How access keys sign.
@@ -207,6 +220,14 @@ enum Command {
     List(cmd_list::Args),
     /// Run the local sandbox server.
     Sandbox(cmd_sandbox::Args),
+    /// Print a completion script for a shell.
+    #[command(
+        after_help = "Examples:\n  dataarts-sync completions bash > /etc/bash_completion.d/dataarts-sync\n  dataarts-sync completions zsh > \"${fpath[1]}/_dataarts-sync\""
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Follow a task's synchronization until it ends.
     Watch(cmd_watch::Args),
     /// Print how a request is signed: canonical request, string to sign,
@@ -246,6 +267,14 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// The request a `--dry-run` stopped, if that is what ended the command.
+fn dry_run(error: &anyhow::Error) -> Option<&dataarts_security::PreparedRequest> {
+    match error.downcast_ref::<dataarts_security::Error>() {
+        Some(dataarts_security::Error::DryRun(prepared)) => Some(prepared),
+        _ => None,
+    }
+}
+
 /// Exit code of an error, by class; documented in `--help`.
 fn exit_code(error: &anyhow::Error) -> u8 {
     use dataarts_security::Error;
@@ -254,6 +283,9 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     }
     if error.downcast_ref::<cmd_watch::SyncFailed>().is_some() {
         return 7;
+    }
+    if error.downcast_ref::<output::UsageError>().is_some() {
+        return 2;
     }
     match error.downcast_ref::<Error>() {
         Some(Error::InvalidInput { .. } | Error::Endpoint(_) | Error::Config(_)) => 2,
@@ -359,6 +391,13 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if output::is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) if dry_run(&error).is_some() => {
+            let prepared = dry_run(&error).expect("checked above");
+            match output::print_text(&prepared.to_string()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::FAILURE,
+            }
+        }
         Err(error) => {
             // Server text ends up in errors; keep control characters from
             // reaching the terminal.
@@ -372,6 +411,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let cli = match cli.command {
         Command::Sandbox(args) => return cmd_sandbox::run(args).await,
         Command::Sign(args) => return cmd_sign::run(&cli.global, args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            // Rendered to memory first: the generator panics on a write
+            // error, such as a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dataarts-sync", &mut script);
+            return output::print_text(&String::from_utf8_lossy(&script));
+        }
         command => Cli { command, ..cli },
     };
 
@@ -386,12 +433,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         None
     };
     let client = client(&cli.global, sandbox.as_ref())?;
-    let output = cli.global.output;
+    let output = output::Render::new(cli.global.output, cli.global.query.as_deref())?;
     let result = match cli.command {
-        Command::Show(args) => cmd_show::run(&client, args, output).await,
-        Command::List(args) => cmd_list::run(&client, args, output).await,
+        Command::Show(args) => cmd_show::run(&client, args, &output).await,
+        Command::List(args) => cmd_list::run(&client, args, &output).await,
         Command::Watch(args) => cmd_watch::run(&client, args).await,
-        Command::Sandbox(_) | Command::Sign(_) => unreachable!("handled above"),
+        Command::Sandbox(_) | Command::Sign(_) | Command::Completions { .. } => {
+            unreachable!("handled above")
+        }
     };
     let result = result.map_err(|error| with_signing_hint(error, &client));
     if let Some(sandbox) = sandbox {
@@ -467,6 +516,7 @@ fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client
         Err(e) => return Err(anyhow::Error::new(e).context("no usable credentials: pass --token, --ak/--sk or --user/--password/--domain, set HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, or write ~/.huaweicloud/credentials")),
     };
     builder = builder.credentials(credentials.with_signing(args.signing.into()));
+    builder = builder.dry_run(args.dry_run);
     builder = builder
         .timeout(args.timeout)
         .connect_timeout(args.connect_timeout)

@@ -9,6 +9,82 @@ use jiff::Timestamp;
 /// Shown where the service sent no value.
 const MISSING: &str = "-";
 
+/// A command line that parsed but cannot be used; exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// How a result is printed: format, JMESPath query, colour.
+pub struct Render {
+    format: crate::Output,
+    query: Option<jmespath::Expression<'static>>,
+    color: bool,
+}
+
+impl Render {
+    /// Checks the query once, before anything is sent. Colour is used only
+    /// when stdout is a terminal and `NO_COLOR` is unset.
+    pub fn new(format: crate::Output, query: Option<&str>) -> anyhow::Result<Self> {
+        let query = query
+            .map(|q| {
+                jmespath::compile(q).map_err(|e| {
+                    UsageError(format!(
+                        "invalid --query: {}",
+                        e.to_string().lines().next().unwrap_or("")
+                    ))
+                })
+            })
+            .transpose()?;
+        let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Ok(Render {
+            format,
+            query,
+            color,
+        })
+    }
+}
+
+/// Prints `value` as `render` says: the table from `table` (given whether
+/// to colour), or the API's JSON, or YAML, after the query if any.
+pub fn emit<T: serde::Serialize>(
+    render: &Render,
+    value: &T,
+    table: impl FnOnce(bool) -> String,
+) -> anyhow::Result<()> {
+    if render.format == crate::Output::Table && render.query.is_none() {
+        return print_text(&table(render.color));
+    }
+    let mut json = serde_json::to_value(value)?;
+    if let Some(query) = &render.query {
+        let found = query
+            .search(&json)
+            .map_err(|e| anyhow::anyhow!("--query failed: {e}"))?;
+        json = serde_json::to_value(&*found)?;
+    }
+    match render.format {
+        crate::Output::Yaml => print_text(&serde_norway::to_string(&json)?),
+        _ => print_json(&json),
+    }
+}
+
+/// A status, coloured by outcome when `color` is on: failure red, success
+/// green, running yellow.
+fn colored_status(text: String, color: bool) -> String {
+    if !color {
+        return text;
+    }
+    let code = match text.trim_end() {
+        "SYNC_FAIL" => "31",
+        "SYNC_SUCCESS" => "32",
+        "SYNCING" => "33",
+        _ => return text,
+    };
+    let trimmed = text.trim_end();
+    let padding = &text[trimmed.len()..];
+    format!("\x1b[{code}m{trimmed}\x1b[0m{padding}")
+}
+
 /// Writes a value as pretty JSON in the API's own shape.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
@@ -79,7 +155,7 @@ fn time(value: Option<Timestamp>) -> String {
 }
 
 /// One task as a two-column table of field and value.
-pub fn task_table(task: &MemberSyncTask) -> String {
+pub fn task_table(task: &MemberSyncTask, color: bool) -> String {
     let schedule = match (&task.schedule_interval, &task.schedule_period) {
         (Some(interval), Some(period)) => terminal_safe(&format!("every {interval} {period}")),
         _ => MISSING.to_owned(),
@@ -121,6 +197,11 @@ pub fn task_table(task: &MemberSyncTask) -> String {
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut out = String::new();
     for (key, value) in rows {
+        let value = if key == "sync_status" {
+            colored_status(value, color)
+        } else {
+            value
+        };
         let _ = writeln!(out, "{key:<width$}  {value}");
     }
     let _ = writeln!(out, "\nsync log:");
@@ -160,7 +241,7 @@ fn render_entry(out: &mut String, entry: &dataarts_security::sync_log::LogEntry)
 }
 
 /// A page of tasks as one row per task, then a line with the count.
-pub fn page_table(page: &TaskPage, offset: u32) -> String {
+pub fn page_table(page: &TaskPage, offset: u32, color: bool) -> String {
     let header = [
         "ID",
         "CLUSTER",
@@ -191,17 +272,26 @@ pub fn page_table(page: &TaskPage, offset: u32) -> String {
         }
     }
     let mut out = String::new();
-    let mut line = |cells: &[&str]| {
+    // Colour is added after padding, so escape codes never count as width.
+    let mut line = |cells: &[&str], colored: bool| {
         let padded: Vec<String> = cells
             .iter()
             .zip(widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .enumerate()
+            .map(|(i, (cell, width))| {
+                let cell = format!("{cell:<width$}");
+                if i == 3 {
+                    colored_status(cell, colored)
+                } else {
+                    cell
+                }
+            })
             .collect();
         let _ = writeln!(out, "{}", padded.join("  ").trim_end());
     };
-    line(&header);
+    line(&header, false);
     for row in &rows {
-        line(&row.each_ref().map(String::as_str));
+        line(&row.each_ref().map(String::as_str), color);
     }
 
     let shown = page.tasks.len();
@@ -224,6 +314,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn colour_wraps_the_status_but_keeps_the_padding() {
+        assert_eq!(
+            colored_status("SYNC_FAIL   ".into(), true),
+            "\x1b[31mSYNC_FAIL\x1b[0m   "
+        );
+        assert_eq!(colored_status("SYNC_FAIL   ".into(), false), "SYNC_FAIL   ");
+        assert_eq!(colored_status("NOT_SYNC".into(), true), "NOT_SYNC");
+    }
+
+    #[test]
     fn escape_sequences_from_the_server_are_shown_not_obeyed() {
         let hostile = "x\u{1b}[31mRED\u{1b}]0;pwned\u{7}\r\u{202e}abc";
         let safe = terminal_safe(hostile);
@@ -242,7 +342,7 @@ mod tests {
         let mut page = TaskPage::default();
         page.tasks = vec![task];
         page.total = Some(1);
-        let table = page_table(&page, 0);
+        let table = page_table(&page, 0, false);
         assert_eq!(table.lines().count(), 4, "{table}");
         assert!(!table.contains('\u{1b}'), "{table}");
     }
@@ -251,7 +351,7 @@ mod tests {
     fn the_log_keeps_its_lines_but_not_its_escapes() {
         let mut task = MemberSyncTask::default();
         task.sync_msg = Some("[2024-03-20 10:25:54] a\n[2024-03-20 10:25:55] b\u{1b}[0m".into());
-        let table = task_table(&task);
+        let table = task_table(&task, false);
         assert!(
             table.ends_with("[2024-03-20 10:25:54] a\n[2024-03-20 10:25:55] b\\u{1b}[0m\n"),
             "{table}"
@@ -265,7 +365,7 @@ mod tests {
             r#"[2024-03-20 10:25:54] ===> Submit job to datamanager failed:[{"jobId":"j1","message":"ERROR: role \"g\" cannot be dropped\n  Detail: policy p1 on table t1\npolicy p2 on table t2","status":"FAILED"}]"#
                 .into(),
         );
-        let table = task_table(&task);
+        let table = task_table(&task, false);
         assert!(
             table.ends_with(
                 "sync log:\n[2024-03-20 10:25:54] Submit job to datamanager failed\n  job j1: FAILED\n    ERROR: role \"g\" cannot be dropped\n      policy p1 on table t1\n      policy p2 on table t2\n"

@@ -646,3 +646,112 @@ fn watch_exits_six_at_the_deadline() {
     );
     assert_eq!(output.status.code(), Some(6), "{}", stderr(&output));
 }
+
+#[test]
+fn dry_run_prints_the_signed_request_with_secrets_masked_and_sends_nothing() {
+    let output = cli()
+        .args([
+            "--sandbox",
+            "--dry-run",
+            "list",
+            "--cluster-name",
+            "a b",
+            "--limit",
+            "3",
+        ])
+        .env("HUAWEICLOUD_SDK_AK", AK)
+        .env("HUAWEICLOUD_SDK_SK", SK)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("GET http://127.0.0.1:"), "{text}");
+    assert!(
+        first.ends_with(&format!(
+            "/v1/{}/security/member-sync-tasks?cluster_name=a%20b&limit=3",
+            fixtures::PROJECT_ID
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("authorization: SDK-HMAC-SHA256 Access=SANDBOXAK00000000000, SignedHeaders="),
+        "{text}"
+    );
+    assert!(text.contains("Signature=** redacted **"), "{text}");
+    assert!(!text.contains(SK));
+
+    let output = cli()
+        .args([
+            "--sandbox",
+            "--token",
+            "secret-token-value",
+            "--dry-run",
+            "show",
+            fixtures::SEED_TASK_ID,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&output).contains("x-auth-token: ** redacted **"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(!stdout(&output).contains("secret-token-value"));
+}
+
+#[test]
+fn query_picks_fields_with_jmespath_and_yaml_prints_them() {
+    let output = cli()
+        .args([
+            "--sandbox",
+            "--output",
+            "yaml",
+            "--query",
+            "{id: id, status: sync_status}",
+            "show",
+            fixtures::SEED_TASK_ID,
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("id: {}\nstatus: SYNC_FAIL\n", fixtures::SEED_TASK_ID)
+    );
+
+    let output = cli()
+        .args(["--sandbox", "--query", "total", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&output).trim(),
+        fixtures::default_tasks().len().to_string()
+    );
+
+    let output = cli()
+        .args(["--sandbox", "--query", "[[", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("error: invalid --query"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = cli().args(["completions", shell]).output().unwrap();
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        assert!(stdout(&output).contains("dataarts-sync"), "{shell}");
+    }
+}
+
+#[test]
+fn no_colour_when_piped() {
+    let output = cli().args(["--sandbox", "list", "--all"]).output().unwrap();
+    assert!(!stdout(&output).contains('\u{1b}'));
+}

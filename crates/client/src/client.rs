@@ -152,6 +152,7 @@ pub struct Client {
     max_body_bytes: u64,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    dry_run: bool,
 }
 
 impl fmt::Debug for Client {
@@ -216,6 +217,7 @@ impl Client {
             self.clock.clone(),
             self.max_body_bytes,
             self.timeouts.attempt,
+            self.dry_run,
         ))
     }
 
@@ -426,6 +428,9 @@ async fn decoded<T: DeserializeOwned>(
     exchange: &Exchange,
     timeouts: &Timeouts,
 ) -> Result<T, Error> {
+    if let Some(prepared) = exchange.take_prepared() {
+        return Err(Error::DryRun(Box::new(prepared)));
+    }
     let meta = exchange.response();
     if let Some(meta) = meta.as_ref().filter(|m| m.too_large) {
         return Err(Error::BodyTooLarge {
@@ -729,6 +734,7 @@ pub struct ClientBuilder {
     accept_invalid_certs: bool,
     ca_pem: Option<Vec<u8>>,
     proxy: Option<String>,
+    dry_run: bool,
     env: Option<EnvLookup>,
     clock: Option<Clock>,
 }
@@ -853,6 +859,14 @@ impl ClientBuilder {
     /// [`Self::http_client`].
     pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
         self.accept_invalid_certs = accept;
+        self
+    }
+
+    /// Builds and authenticates each request but does not send it: calls
+    /// end with [`Error::DryRun`] holding the request, secrets masked.
+    /// Default: off.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
         self
     }
 
@@ -1000,6 +1014,7 @@ impl ClientBuilder {
             max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
             timeouts,
             retry: self.retry.unwrap_or_default(),
+            dry_run: self.dry_run,
         })
     }
 }

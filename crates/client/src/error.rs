@@ -114,6 +114,11 @@ pub enum Error {
         status: String,
     },
 
+    /// The client is in dry-run mode: the request was built, authenticated
+    /// and not sent. It is inside, with its secrets masked.
+    #[error("dry run: the request was not sent")]
+    DryRun(Box<PreparedRequest>),
+
     /// An argument was refused before anything was sent.
     #[error("invalid {field}: {reason}")]
     InvalidInput {
@@ -172,6 +177,29 @@ impl fmt::Display for TimeoutScope {
             TimeoutScope::Operation => "the call, retries included,",
             TimeoutScope::Wait => "waiting for the synchronization",
         })
+    }
+}
+
+/// A request as it would have been sent, secrets masked: tokens and the
+/// signature are replaced, everything else is exact.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PreparedRequest {
+    /// The method.
+    pub method: String,
+    /// The full URL, path and query as they would go on the wire.
+    pub url: String,
+    /// The headers, in order, with credential values masked.
+    pub headers: Vec<(String, String)>,
+}
+
+impl fmt::Display for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        Ok(())
     }
 }
 

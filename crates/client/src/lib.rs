@@ -49,7 +49,9 @@ pub use client::{
     POOL_IDLE_TIMEOUT, RetryPolicy, Timeouts,
 };
 pub use credentials::{AccessKeyCredentials, Credentials, PasswordCredentials, Secret, Signing};
-pub use error::{ApiError, ClockSkew, DecodeError, Error, Throttled, TimeoutScope};
+pub use error::{
+    ApiError, ClockSkew, DecodeError, Error, PreparedRequest, Throttled, TimeoutScope,
+};
 pub use model::{
     ClusterType, ListTasks, MemberSyncTask, OrderBy, SchedulePeriod, ScheduleStatus, SyncStatus,
     TaskPage,

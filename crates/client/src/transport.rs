@@ -19,6 +19,7 @@ use jiff::Timestamp;
 
 use crate::auth::{Clock, RequestAuth};
 use crate::credentials::{AccessKeyCredentials, sensitive};
+use crate::error::PreparedRequest;
 use crate::signer::{self, Signed, SigningRequest};
 
 /// `User-Agent` of every request.
@@ -73,6 +74,8 @@ pub(crate) struct Exchange {
     attempt_timeout: std::time::Duration,
     response: Mutex<Option<ResponseMeta>>,
     signed_at: Mutex<Option<Timestamp>>,
+    dry_run: bool,
+    prepared: Mutex<Option<PreparedRequest>>,
 }
 
 impl std::fmt::Debug for Exchange {
@@ -89,6 +92,7 @@ impl Exchange {
         clock: Clock,
         max_body_bytes: u64,
         attempt_timeout: std::time::Duration,
+        dry_run: bool,
     ) -> Arc<Self> {
         Arc::new(Exchange {
             auth,
@@ -97,12 +101,22 @@ impl Exchange {
             attempt_timeout,
             response: Mutex::new(None),
             signed_at: Mutex::new(None),
+            dry_run,
+            prepared: Mutex::new(None),
         })
     }
 
     /// The project id this call goes to.
     pub(crate) fn project_id(&self) -> &str {
         &self.auth.project_id
+    }
+
+    /// The request a dry run stopped, once it has.
+    pub(crate) fn take_prepared(&self) -> Option<PreparedRequest> {
+        self.prepared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 
     /// When the request was signed, by the local clock, if it was signed.
@@ -189,6 +203,17 @@ impl Interceptor for Exchange {
             request_id = tracing::field::Empty,
         );
         let fut = async move {
+            if self.dry_run {
+                *self.prepared.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(prepared(&request));
+                // Never sent; the client reports the prepared request instead
+                // of this placeholder.
+                let placeholder = http::Response::builder()
+                    .status(StatusCode::NO_CONTENT)
+                    .body(Bytes::new())
+                    .expect("a static response is valid");
+                return Ok(Response::from(placeholder));
+            }
             let started = std::time::Instant::now();
             let result = client.execute(request).await;
             let response = match result {
@@ -328,4 +353,32 @@ pub(crate) fn sign_request(
         request.headers_mut().insert(name, value);
     }
     Ok(signed)
+}
+
+/// The request with every credential masked: token headers entirely, the
+/// `Authorization` value from its signature on.
+fn prepared(request: &Request) -> PreparedRequest {
+    let headers = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            let shown = if name.as_str() == "authorization" {
+                match text.split_once("Signature=") {
+                    Some((head, _)) => format!("{head}Signature={}", crate::credentials::REDACTED),
+                    None => crate::credentials::REDACTED.to_owned(),
+                }
+            } else if value.is_sensitive() {
+                crate::credentials::REDACTED.to_owned()
+            } else {
+                text
+            };
+            (name.as_str().to_owned(), shown)
+        })
+        .collect();
+    PreparedRequest {
+        method: request.method().to_string(),
+        url: request.url().to_string(),
+        headers,
+    }
 }
