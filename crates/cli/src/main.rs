@@ -267,6 +267,15 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
+/// An error message with advice appended, keeping the exit code of the
+/// error it was made from.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+struct Hinted {
+    message: String,
+    code: u8,
+}
+
 /// The request a `--dry-run` stopped, if that is what ended the command.
 fn dry_run(error: &anyhow::Error) -> Option<&dataarts_security::PreparedRequest> {
     match error.downcast_ref::<dataarts_security::Error>() {
@@ -280,6 +289,9 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     use dataarts_security::Error;
     if error.downcast_ref::<ChainError>().is_some() {
         return 2;
+    }
+    if let Some(hinted) = error.downcast_ref::<Hinted>() {
+        return hinted.code;
     }
     if error.downcast_ref::<cmd_watch::SyncFailed>().is_some() {
         return 7;
@@ -467,9 +479,14 @@ fn explicit_credentials(args: &GlobalArgs) -> Option<Credentials> {
     None
 }
 
-/// The credential chain as the flags configure it.
+/// The credential chain as the flags configure it. With `--sandbox` only
+/// what the command line names counts: the environment and the default
+/// credentials file describe the user's real account.
 fn chain(args: &GlobalArgs) -> CredentialChain {
     let mut chain = CredentialChain::new();
+    if args.sandbox {
+        chain = chain.without_environment().without_default_file();
+    }
     if let Some(explicit) = explicit_credentials(args) {
         chain = chain.explicit(explicit);
     }
@@ -552,15 +569,28 @@ fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client
 /// Adds the way to debug a refused signature to the gateway's message.
 fn with_signing_hint(error: anyhow::Error, client: &Client) -> anyhow::Error {
     let signed = matches!(client.credentials(), Credentials::AccessKey(_));
-    let refused = error
-        .downcast_ref::<dataarts_security::Error>()
-        .and_then(dataarts_security::Error::error_code)
-        .is_some_and(|code| code.ends_with(".0301"));
+    // Only a signature that did not match: not an unknown or locked key.
+    let refused = match error.downcast_ref::<dataarts_security::Error>() {
+        Some(dataarts_security::Error::Auth(api)) => {
+            api.error_code
+                .as_deref()
+                .is_some_and(|code| code.ends_with(".0301"))
+                && api.error_msg.as_deref().is_some_and(|msg| {
+                    let msg = msg.to_ascii_lowercase();
+                    msg.contains("signature") && !msg.contains("expired") && !msg.contains("locked")
+                })
+        }
+        _ => false,
+    };
     if signed && refused {
-        error.context(
-            "the gateway refused the signature; `dataarts-sync sign METHOD URL` prints the \
-             canonical request and string to sign to compare with the gateway's",
-        )
+        let code = exit_code(&error);
+        anyhow::Error::new(Hinted {
+            message: format!(
+                "{error:#}; to compare with the gateway, `dataarts-sync sign --client-headers \
+                 METHOD URL` prints the canonical request and string to sign"
+            ),
+            code,
+        })
     } else {
         error
     }

@@ -300,47 +300,148 @@ fn a_bad_enum_flag_is_a_usage_error() {
 const AK: &str = dataarts_security_sandbox::DEFAULT_ACCESS_KEY;
 const SK: &str = dataarts_security_sandbox::DEFAULT_SECRET_KEY;
 
+/// Runs the CLI against a sandbox served by this test, at `--endpoint`,
+/// with the project and workspace set; `configure` adds the rest.
+fn against_sandbox(configure: impl FnOnce(&mut Command) + Send + 'static) -> std::process::Output {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime
+        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
+        .unwrap();
+    let url = sandbox.url();
+    runtime.block_on(async move {
+        tokio::task::spawn_blocking(move || {
+            let mut command = cli();
+            command
+                .args([
+                    "--endpoint",
+                    &url,
+                    "--iam-endpoint",
+                    &url,
+                    "--region",
+                    "cn-north-4",
+                ])
+                .args([
+                    "--project-id",
+                    fixtures::PROJECT_ID,
+                    "--workspace",
+                    fixtures::WORKSPACE,
+                ]);
+            configure(&mut command);
+            command.output().unwrap()
+        })
+        .await
+        .unwrap()
+    })
+}
+
 #[test]
 fn show_with_access_keys_from_the_environment() {
-    let output = cli()
-        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
-        .env("HUAWEICLOUD_SDK_AK", AK)
-        .env("HUAWEICLOUD_SDK_SK", SK)
-        .output()
-        .unwrap();
+    let output = against_sandbox(|command| {
+        command
+            .args(["show", fixtures::SEED_TASK_ID])
+            .env("HUAWEICLOUD_SDK_AK", AK)
+            .env("HUAWEICLOUD_SDK_SK", SK);
+    });
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("dws_ssl_4autotest_nomodify"));
 }
 
 #[test]
 fn a_wrong_secret_fails_with_the_gateway_error_and_the_sign_hint() {
-    let output = cli()
-        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
-        .env("HUAWEICLOUD_SDK_AK", AK)
-        .env("HUAWEICLOUD_SDK_SK", "not-the-secret-key")
-        .output()
-        .unwrap();
+    let output = against_sandbox(|command| {
+        command
+            .args(["show", fixtures::SEED_TASK_ID])
+            .env("HUAWEICLOUD_SDK_AK", AK)
+            .env("HUAWEICLOUD_SDK_SK", "not-the-secret-key");
+    });
     assert_eq!(output.status.code(), Some(3));
     let err = stderr(&output);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("APIG.0301"), "{err}");
-    assert!(err.contains("dataarts-sync sign"), "{err}");
+    let (cause, hint) = err
+        .split_once("dataarts-sync sign")
+        .expect("the hint is there");
+    assert!(
+        cause.contains("verify aksk signature fail"),
+        "the cause comes first: {err}"
+    );
+    assert!(hint.contains("canonical request"), "{err}");
     assert!(!err.contains("not-the-secret-key"), "{err}");
 }
 
 #[test]
+fn an_unknown_key_gets_no_signing_hint() {
+    let output = against_sandbox(|command| {
+        command.args([
+            "--ak",
+            "NOSUCHKEY",
+            "--sk",
+            "whatever",
+            "show",
+            fixtures::SEED_TASK_ID,
+        ]);
+    });
+    assert_eq!(output.status.code(), Some(3));
+    let err = stderr(&output);
+    assert!(err.contains("unknown access key"), "{err}");
+    assert!(!err.contains("dataarts-sync sign"), "{err}");
+}
+
+#[test]
 fn half_a_key_pair_in_the_environment_is_refused() {
-    let output = cli()
-        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
-        .env("HUAWEICLOUD_SDK_AK", AK)
-        .output()
-        .unwrap();
-    assert_ne!(output.status.code(), Some(0));
+    let output = against_sandbox(|command| {
+        command
+            .args(["show", fixtures::SEED_TASK_ID])
+            .env("HUAWEICLOUD_SDK_AK", AK);
+    });
+    assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("HUAWEICLOUD_SDK_SK is not"),
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn the_sandbox_ignores_ambient_credentials() {
+    // Real keys in the environment or the default file must not stop the
+    // README's first command from working.
+    let home = std::env::temp_dir().join(format!("dataarts-sync-home-{}", std::process::id()));
+    std::fs::create_dir_all(home.join(".huaweicloud")).unwrap();
+    std::fs::write(
+        home.join(".huaweicloud/credentials"),
+        "[basic]\nak = REALKEY\nsk = realsecret\n",
+    )
+    .unwrap();
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("HOME", &home)
+        .env("HUAWEICLOUD_SDK_AK", "REALKEY")
+        .env("HUAWEICLOUD_SDK_SK", "realsecret")
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&home).unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
+#[test]
+fn access_keys_by_flag_work_with_the_sandbox() {
+    let output = cli()
+        .args([
+            "--sandbox",
+            "--ak",
+            AK,
+            "--sk",
+            SK,
+            "show",
+            fixtures::SEED_TASK_ID,
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
 }
 
 #[test]
@@ -362,11 +463,12 @@ fn a_credentials_file_profile_is_used() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
 
-    let output = cli()
-        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
-        .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &file)
-        .output()
-        .unwrap();
+    let named = file.clone();
+    let output = against_sandbox(move |command| {
+        command
+            .args(["show", fixtures::SEED_TASK_ID])
+            .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &named);
+    });
     assert_eq!(
         output.status.code(),
         Some(3),
@@ -652,6 +754,10 @@ fn dry_run_prints_the_signed_request_with_secrets_masked_and_sends_nothing() {
     let output = cli()
         .args([
             "--sandbox",
+            "--ak",
+            AK,
+            "--sk",
+            SK,
             "--dry-run",
             "list",
             "--cluster-name",
@@ -659,8 +765,6 @@ fn dry_run_prints_the_signed_request_with_secrets_masked_and_sends_nothing() {
             "--limit",
             "3",
         ])
-        .env("HUAWEICLOUD_SDK_AK", AK)
-        .env("HUAWEICLOUD_SDK_SK", SK)
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));

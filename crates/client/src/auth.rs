@@ -275,6 +275,9 @@ impl Authenticator {
     }
 }
 
+/// Largest IAM answer read: tokens and project lists are small.
+const IAM_MAX_BODY_BYTES: u64 = 1024 * 1024;
+
 /// Sends an IAM request and reads its answer; an error status becomes
 /// [`Error::Api`].
 async fn send(
@@ -282,24 +285,39 @@ async fn send(
     request: reqwest::Request,
 ) -> Result<(ResponseMeta, bytes::Bytes), Error> {
     let timeouts = crate::client::Timeouts::default();
-    let response = http
-        .execute(request)
-        .await
-        .map_err(|e| crate::client::transport_error(e, &timeouts))?;
-    let meta = ResponseMeta {
-        status: response.status(),
-        headers: response.headers().clone(),
-        too_large: false,
+    let span = tracing::debug_span!(
+        "dataarts.iam",
+        method = %request.method(),
+        path = request.url().path(),
+        status = tracing::field::Empty,
+    );
+    let exchange = async {
+        let response = http
+            .execute(request)
+            .await
+            .map_err(|e| crate::client::transport_error(e, &timeouts))?;
+        tracing::Span::current().record("status", response.status().as_u16());
+        let meta = ResponseMeta {
+            status: response.status(),
+            headers: response.headers().clone(),
+            too_large: false,
+        };
+        let (body, too_large) = crate::transport::read_limited(response, IAM_MAX_BODY_BYTES)
+            .await
+            .map_err(|e| crate::client::transport_error(e, &timeouts))?;
+        if too_large {
+            return Err(Error::BodyTooLarge {
+                status: meta.status,
+                limit: IAM_MAX_BODY_BYTES,
+            });
+        }
+        if !meta.status.is_success() {
+            return Err(match crate::client::error_status(&meta, &body) {
+                Error::Api(api) => crate::client::classify(api, &meta),
+                other => other,
+            });
+        }
+        Ok((meta, body))
     };
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| crate::client::transport_error(e, &timeouts))?;
-    if !meta.status.is_success() {
-        return Err(match crate::client::error_status(&meta, &body) {
-            Error::Api(api) => crate::client::classify(api, &meta),
-            other => other,
-        });
-    }
-    Ok((meta, body))
+    tracing::Instrument::instrument(exchange, span).await
 }

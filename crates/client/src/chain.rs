@@ -109,6 +109,7 @@ pub struct CredentialChain {
     profile: Option<String>,
     file: Option<PathBuf>,
     use_env: bool,
+    use_default_file: bool,
     env: EnvFn,
     read: ReadFn,
 }
@@ -143,8 +144,9 @@ impl CredentialChain {
             profile: None,
             file: None,
             use_env: true,
+            use_default_file: true,
             env: Box::new(|key| std::env::var(key).ok()),
-            read: Box::new(|path| std::fs::read_to_string(path)),
+            read: Box::new(read_credentials_file),
         }
     }
 
@@ -172,6 +174,14 @@ impl CredentialChain {
     /// Skips the environment variables. Default: they are read.
     pub fn without_environment(mut self) -> Self {
         self.use_env = false;
+        self
+    }
+
+    /// Reads no credentials file unless one is named with
+    /// [`Self::credentials_file`]: neither `HUAWEICLOUD_SDK_CREDENTIALS_FILE`
+    /// nor the default file. Default: they are read.
+    pub fn without_default_file(mut self) -> Self {
+        self.use_default_file = false;
         self
     }
 
@@ -247,6 +257,9 @@ impl CredentialChain {
     fn ask_file(&self) -> Result<Lookup, ChainError> {
         // A file named by the caller or the variable must exist; the default
         // file is optional.
+        if self.file.is_none() && !self.use_default_file {
+            return Ok(Lookup::Empty("credentials file: none named".to_owned()));
+        }
         let (path, required) = match (&self.file, self.var(ENV_CREDENTIALS_FILE)) {
             (Some(path), _) => (path.clone(), true),
             (None, Some(path)) => (PathBuf::from(path), true),
@@ -281,8 +294,25 @@ impl CredentialChain {
             }
             Err(e) => return Err(broken(format!("cannot read it: {e}"))),
         };
-        let ini =
-            ini::Ini::load_from_str(&text).map_err(|e| broken(format!("not an INI file: {e}")))?;
+        // Read as Python's configparser reads it: values as written (no
+        // quote or escape processing), a byte-order mark ignored.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let options = ini::ParseOption {
+            enabled_quote: false,
+            enabled_escape: false,
+            ..ini::ParseOption::default()
+        };
+        let ini = ini::Ini::load_from_str_opt(text, options)
+            .map_err(|e| broken(format!("not an INI file: {e}")))?;
+        for (section, _) in ini.iter() {
+            if let Some(section) = section
+                && ini.section_all(Some(section)).count() > 1
+            {
+                return Err(broken(format!(
+                    "section [{section}] appears more than once"
+                )));
+            }
+        }
 
         let section = match &self.profile {
             Some(profile) => match ini.section(Some(profile.as_str())) {
@@ -302,10 +332,21 @@ impl CredentialChain {
             },
         };
         let (name, properties) = section;
+        // Keys are case-insensitive, as configparser makes them; a key given
+        // twice is an error, as it is there.
+        let mut seen = std::collections::HashSet::new();
+        for (key, _) in properties.iter() {
+            if !seen.insert(key.to_ascii_lowercase()) {
+                return Err(broken(format!(
+                    "section [{name}] sets {key} more than once"
+                )));
+            }
+        }
         let get = |key: &str| {
             properties
-                .get(key)
-                .map(str::trim)
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v.trim())
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
@@ -324,6 +365,27 @@ impl CredentialChain {
             },
         }))
     }
+}
+
+/// Largest credentials file read; a real one is a few hundred bytes.
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads a credentials file, refusing what cannot be one: a directory, a
+/// device or pipe (which could block or never end), or a huge file.
+fn read_credentials_file(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other("it is larger than 1 MiB"));
+    }
+    Ok(text)
 }
 
 fn key_pair(ak: String, sk: String, token: Option<String>) -> Credentials {
@@ -492,6 +554,39 @@ mod tests {
              environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set; \
              credentials file /home/u/.huaweicloud/credentials: not found"
         );
+    }
+
+    #[test]
+    fn values_are_read_as_written_keys_ignore_case_and_a_bom_is_skipped() {
+        let file = "\u{feff}[basic]\r\nAK = QUOTED\r\nSK = \"s\\1\"\r\n";
+        let found = chain(&[HOME], &[(DEFAULT_FILE, file)]).resolve().unwrap();
+        assert_eq!(ak_of(&found), ("QUOTED", "\"s\\1\"", None));
+    }
+
+    #[test]
+    fn duplicates_are_errors_as_in_configparser() {
+        let twice = "[basic]\nak = A\nsk = a\n[basic]\nak = B\nsk = b\n";
+        let err = chain(&[HOME], &[(DEFAULT_FILE, twice)])
+            .resolve()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("section [basic] appears more than once"),
+            "{err}"
+        );
+        let key_twice = "[basic]\nak = A\nsk = a\nAK = B\n";
+        let err = chain(&[HOME], &[(DEFAULT_FILE, key_twice)])
+            .resolve()
+            .unwrap_err();
+        assert!(err.to_string().contains("more than once"), "{err}");
+    }
+
+    #[test]
+    fn special_files_are_refused_not_read() {
+        let err = read_credentials_file(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(err.to_string(), "it is not a regular file");
+        let err = read_credentials_file(Path::new("/")).unwrap_err();
+        assert_eq!(err.to_string(), "it is not a regular file");
     }
 
     #[test]

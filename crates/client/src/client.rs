@@ -14,7 +14,7 @@ use crate::credentials::Credentials;
 use crate::error::{ApiError, ClockSkew, DecodeError, Error, Throttled, TimeoutScope, snippet};
 use crate::model::{FieldError, ListTasks, MemberSyncTask, TaskPage};
 use crate::region::{self, Endpoint};
-use crate::transport::{CallAuth, Exchange, ResponseMeta, USER_AGENT_VALUE};
+use crate::transport::{CallAuth, Exchange, ResponseMeta, USER_AGENT_STRING};
 
 /// Default limit on a response body: 32 MiB, room for a page of a thousand
 /// tasks with long logs.
@@ -963,7 +963,7 @@ impl ClientBuilder {
             Some(http) => http,
             None => {
                 let mut builder = reqwest::Client::builder()
-                    .user_agent(USER_AGENT_VALUE)
+                    .user_agent(USER_AGENT_STRING)
                     .connect_timeout(timeouts.connect)
                     .timeout(timeouts.attempt)
                     .pool_idle_timeout(POOL_IDLE_TIMEOUT)

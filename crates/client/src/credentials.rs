@@ -178,8 +178,13 @@ impl Credentials {
     }
 
     /// Checks that the credentials can be sent at all: nothing empty, and
-    /// nothing that could not be a header value.
-    pub(crate) fn validate(&self) -> Result<(), String> {
+    /// nothing that could not be a header value. The client builder runs
+    /// this; it is public for tools that sign on their own.
+    ///
+    /// # Errors
+    ///
+    /// The reason, without the secret.
+    pub fn validate(&self) -> Result<(), String> {
         fn header_safe(what: &str, value: &str) -> Result<(), String> {
             if value.trim().is_empty() {
                 return Err(format!("the {what} is empty"));

@@ -27,8 +27,13 @@
 //! # }
 //! ```
 //!
-//! It does not (yet) sign requests with an access key pair, retry, or page
-//! through whole listings; see the README for what is planned.
+//! Authentication: IAM tokens, IAM password logins (token fetched, cached
+//! and renewed) and access keys, signed exactly as the official SDKs sign
+//! (`SDK-HMAC-SHA256`, `V11-HMAC-SHA256`, `SDK-HMAC-SM3`; see [`signer`]),
+//! found the official way by [`chain::CredentialChain`]. Calls retry what is
+//! safe to retry within a deadline ([`RetryPolicy`], [`Timeouts`]);
+//! [`Client::list_all`] pages through whole listings, [`Client::wait_for_sync`]
+//! waits for a run, and [`MemberSyncTask::sync_log`] reads its log.
 
 pub mod auth;
 pub mod chain;
@@ -58,6 +63,8 @@ pub use model::{
 };
 pub use paginate::DEFAULT_PAGE_SIZE;
 pub use region::Endpoint;
+/// The `User-Agent` this client sends.
+pub use transport::USER_AGENT_STRING as USER_AGENT;
 pub use wait::WaitOptions;
 
 /// The generated client this crate is built on, for what it does not wrap.

@@ -129,7 +129,7 @@ impl fmt::Debug for AccessKey {
 }
 
 /// The parts of a request that are signed.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SigningRequest<'a> {
     /// HTTP method, as sent.
     pub method: &'a str,
@@ -145,6 +145,39 @@ pub struct SigningRequest<'a> {
     pub headers: Vec<(String, String)>,
     /// The body bytes (empty for none).
     pub body: &'a [u8],
+}
+
+/// Whether a header's value is a credential, to be masked wherever it is
+/// shown.
+pub fn is_credential_header(name: &str) -> bool {
+    ["authorization", "x-auth-token", "x-security-token"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+}
+
+impl fmt::Debug for SigningRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if is_credential_header(name) {
+                    REDACTED
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("SigningRequest")
+            .field("method", &self.method)
+            .field("host", &self.host)
+            .field("resource_path", &self.resource_path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 /// Everything the signing produced, intermediate steps included.
@@ -186,7 +219,10 @@ impl fmt::Debug for Signed {
         f.debug_struct("Signed")
             .field("algorithm", &self.algorithm)
             .field("timestamp", &self.timestamp)
-            .field("canonical_request", &self.canonical_request)
+            .field(
+                "canonical_request",
+                &Redacted(&self.canonical_request).to_string(),
+            )
             .field("string_to_sign", &self.string_to_sign)
             .field("signed_headers", &self.signed_headers)
             .field("signature", &REDACTED)
@@ -205,7 +241,7 @@ impl fmt::Display for Redacted<'_> {
                 f.write_str("\n")?;
             }
             match line.split_once(':') {
-                Some((name, _)) if name == "x-security-token" || name == "x-auth-token" => {
+                Some((name, _)) if is_credential_header(name) => {
                     write!(f, "{name}:{REDACTED}")?;
                 }
                 _ => f.write_str(line)?,

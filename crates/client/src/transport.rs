@@ -23,8 +23,7 @@ use crate::error::PreparedRequest;
 use crate::signer::{self, Signed, SigningRequest};
 
 /// `User-Agent` of every request.
-pub(crate) const USER_AGENT_VALUE: &str =
-    concat!("dataarts-security-rust/", env!("CARGO_PKG_VERSION"));
+pub const USER_AGENT_STRING: &str = concat!("dataarts-security-rust/", env!("CARGO_PKG_VERSION"));
 
 /// Response header that carries the gateway's request id.
 pub(crate) const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -159,7 +158,7 @@ impl Interceptor for Exchange {
             // on a caller's own `reqwest::Client` that has none.
             *request.timeout_mut() = Some(self.attempt_timeout);
             let headers = request.headers_mut();
-            headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+            headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_STRING));
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             match &self.auth.auth {
                 RequestAuth::Token(token) => {
@@ -255,7 +254,10 @@ impl Interceptor for Exchange {
 /// Reads a body chunk by chunk and stops at `limit` bytes, so a huge or
 /// endless body cannot exhaust memory. Returns what was read and whether
 /// the limit cut it.
-async fn read_limited(mut response: Response, limit: u64) -> reqwest::Result<(Bytes, bool)> {
+pub(crate) async fn read_limited(
+    mut response: Response,
+    limit: u64,
+) -> reqwest::Result<(Bytes, bool)> {
     let mut body = BytesMut::new();
     while let Some(chunk) = response.chunk().await? {
         if body.len() as u64 + chunk.len() as u64 > limit {
@@ -380,5 +382,50 @@ fn prepared(request: &Request) -> PreparedRequest {
         method: request.method().to_string(),
         url: request.url().to_string(),
         headers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Credentials;
+
+    /// Field report B02: a date left in the headers (by a caller, or by an
+    /// earlier attempt of the same request) is replaced, never reused.
+    #[test]
+    fn a_preset_date_is_replaced_by_the_signing_time() {
+        let Credentials::AccessKey(keys) = Credentials::access_key("AK", "SK") else {
+            unreachable!()
+        };
+        let mut request = Request::new(
+            reqwest::Method::GET,
+            "https://dayu.cn-north-4.myhuaweicloud.com/v1/p/security/member-sync-tasks"
+                .parse()
+                .unwrap(),
+        );
+        request
+            .headers_mut()
+            .insert("X-Sdk-Date", HeaderValue::from_static("20240101T000000Z"));
+        request
+            .headers_mut()
+            .insert("Authorization", HeaderValue::from_static("stale"));
+
+        let t0_plus_16m: Timestamp = "2024-01-01T00:16:00Z".parse().unwrap();
+        let signed = sign_request(&mut request, &keys, Some("p"), t0_plus_16m, None).unwrap();
+
+        assert_eq!(request.headers()["x-sdk-date"], "20240101T001600Z");
+        assert_eq!(signed.timestamp, "20240101T001600Z");
+        assert_eq!(request.headers().get_all("x-sdk-date").iter().count(), 1);
+        assert_eq!(request.headers().get_all("authorization").iter().count(), 1);
+        assert_eq!(
+            request.headers()["authorization"],
+            signed.authorization.as_str()
+        );
+
+        // Signed again later: a new date and a different signature.
+        let later: Timestamp = "2024-01-01T00:32:00Z".parse().unwrap();
+        let again = sign_request(&mut request, &keys, Some("p"), later, None).unwrap();
+        assert_eq!(request.headers()["x-sdk-date"], "20240101T003200Z");
+        assert_ne!(again.signature, signed.signature);
     }
 }
