@@ -379,6 +379,26 @@ struct Incoming {
     body: Bytes,
 }
 
+/// Largest request body the sandbox reads.
+const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Incoming {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, _: &S) -> Result<Self, Response> {
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, MAX_REQUEST_BODY)
+            .await
+            .map_err(|_| StatusCode::PAYLOAD_TOO_LARGE.into_response())?;
+        Ok(Incoming {
+            method: parts.method,
+            uri: parts.uri,
+            headers: parts.headers,
+            body,
+        })
+    }
+}
+
 impl AppState {
     /// A request id in the gateway's format: 32 lower-case hex digits.
     fn request_id(&self) -> String {
@@ -498,17 +518,8 @@ impl AppState {
 async fn show(
     State(state): State<Arc<AppState>>,
     Path((project_id, task_id)): Path<(String, String)>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    incoming: Incoming,
 ) -> Response {
-    let incoming = Incoming {
-        method,
-        uri,
-        headers,
-        body,
-    };
     if let Err(refusal) = state.admit(&incoming) {
         return state.refuse(refusal);
     }
@@ -531,17 +542,8 @@ async fn list(
     State(state): State<Arc<AppState>>,
     Path(project_id): Path<String>,
     RawQuery(query): RawQuery,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    incoming: Incoming,
 ) -> Response {
-    let incoming = Incoming {
-        method,
-        uri,
-        headers,
-        body,
-    };
     if let Err(refusal) = state.admit(&incoming) {
         return state.refuse(refusal);
     }
@@ -626,17 +628,8 @@ async fn issue_token(State(state): State<Arc<AppState>>, body: Bytes) -> Respons
 async fn projects(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    incoming: Incoming,
 ) -> Response {
-    let incoming = Incoming {
-        method,
-        uri,
-        headers,
-        body,
-    };
     if let Err(refusal) = state.authenticate(&incoming) {
         return state.refuse(refusal);
     }
