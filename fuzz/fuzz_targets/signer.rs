@@ -17,11 +17,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = signer::canonical_uri(&path);
     let _ = signer::canonical_query(&query);
     let _ = signer::canonical_headers(&headers);
-    let key = AccessKey { access_key_id: "AK".into(), secret_access_key: Secret::new("SK") };
+    let key = AccessKey {
+        access_key_id: "AK".into(),
+        secret_access_key: Secret::new("SK"),
+    };
     for algorithm in [
         Algorithm::SdkHmacSha256,
         Algorithm::SdkHmacSm3,
-        Algorithm::V11HmacSha256 { region: "cn-north-4".into(), service: "dayu".into() },
+        Algorithm::V11HmacSha256 {
+            region: "cn-north-4".into(),
+            service: "dayu".into(),
+        },
     ] {
         let mut request = SigningRequest {
             method: &method,
