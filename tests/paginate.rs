@@ -33,8 +33,10 @@ async fn ten_thousand_tasks_arrive_once_each_in_order_with_one_request_per_page(
         .order_by(OrderBy::ClusterName)
         .order_by_asc(true)
         .limit(100);
-    let seen = client.collect_all(query).await.unwrap();
+    let page = client.collect_all(query).await.unwrap();
+    let seen = page.tasks;
 
+    assert_eq!(page.total, Some(10_000));
     assert_eq!(seen.len(), 10_000);
     assert_eq!(sandbox.api_requests(), 100);
     let mut expected = tasks;
@@ -112,7 +114,7 @@ async fn offsets_count_items_from_zero() {
         .await
         .unwrap();
 
-    assert_eq!(ids(&tasks), ["t1", "t2", "t3"]);
+    assert_eq!(ids(&tasks.tasks), ["t1", "t2", "t3"]);
     first.assert_async().await;
     second.assert_async().await;
 }
@@ -169,7 +171,7 @@ async fn a_total_that_grows_while_paging_is_followed() {
         .collect_all(ListTasks::new().limit(2))
         .await
         .unwrap();
-    assert_eq!(ids(&tasks), ["t1", "t2", "t3", "t4"]);
+    assert_eq!(ids(&tasks.tasks), ["t1", "t2", "t3", "t4"]);
 }
 
 #[tokio::test]
@@ -185,5 +187,41 @@ async fn a_task_pushed_onto_the_next_page_is_not_handed_out_twice() {
         .collect_all(ListTasks::new().limit(2))
         .await
         .unwrap();
-    assert_eq!(ids(&tasks), ["t1", "t2", "t3"]);
+    assert_eq!(ids(&tasks.tasks), ["t1", "t2", "t3"]);
+}
+
+#[tokio::test]
+async fn a_service_that_caps_its_pages_is_paged_to_the_end() {
+    // Asked for 100, the service answers 2 at a time; the total says 5.
+    let server = MockServer::start_async().await;
+    for (offset, body) in [
+        ("0", r#"{"total":5,"tasks":[{"id":"t1"},{"id":"t2"}]}"#),
+        ("2", r#"{"total":5,"tasks":[{"id":"t3"},{"id":"t4"}]}"#),
+        ("4", r#"{"total":5,"tasks":[{"id":"t5"}]}"#),
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.query_param("offset", offset)
+                    .query_param("limit", "100");
+                then.status(200).body(body);
+            })
+            .await;
+    }
+    let page = client(&server.base_url())
+        .collect_all(ListTasks::new().limit(100))
+        .await
+        .unwrap();
+    assert_eq!(ids(&page.tasks), ["t1", "t2", "t3", "t4", "t5"]);
+    assert_eq!(page.total, Some(5));
+}
+
+#[tokio::test]
+async fn collecting_from_an_offset_keeps_the_services_total() {
+    let server = paged(&[(2, r#"{"total":3,"tasks":[{"id":"t3"}]}"#)]).await;
+    let page = client(&server.base_url())
+        .collect_all(ListTasks::new().limit(2).offset(2))
+        .await
+        .unwrap();
+    assert_eq!(ids(&page.tasks), ["t3"]);
+    assert_eq!(page.total, Some(3));
 }

@@ -330,3 +330,21 @@ async fn a_pooled_connection_closed_by_the_server_is_retried_on_a_new_one() {
     client.list_tasks(&ListTasks::new()).await.unwrap();
     assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+#[tokio::test]
+async fn a_truncated_body_is_a_transport_error_while_reading() {
+    let sandbox = sandbox(vec![Fault::Truncated]).await;
+    let err = builder(&sandbox.url())
+        .retry(RetryPolicy::attempts(1))
+        .build()
+        .unwrap()
+        .list_tasks(&ListTasks::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "the connection failed while reading the response"
+    );
+    assert!(err.is_retryable());
+}

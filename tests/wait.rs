@@ -137,3 +137,59 @@ async fn a_predicate_decides_when_to_stop() {
     let task = client.wait_for_sync(TASK, options).await.unwrap();
     assert_eq!(task.sync_status, Some(SyncStatus::Syncing));
 }
+
+#[tokio::test]
+async fn a_poll_that_hangs_does_not_outlast_the_deadline() {
+    let (sandbox, client) = setup().await;
+    sandbox.inject(vec![
+        dataarts_security_sandbox::Fault::StallAfterHeaders;
+        10
+    ]);
+    let started = Instant::now();
+    let err = client
+        .wait_for_sync(TASK, quick().timeout(Duration::from_millis(700)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                scope: TimeoutScope::Wait,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(650) && elapsed < Duration::from_millis(1500),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_wait_does_not_stop_before_its_deadline() {
+    let (sandbox, client) = setup().await;
+    sandbox.script_status(TASK, [(Duration::ZERO, SyncStatus::Syncing)]);
+    let started = Instant::now();
+    let options = WaitOptions::new()
+        .poll_interval(Duration::from_secs(10))
+        .timeout(Duration::from_millis(600));
+    let err = client.wait_for_sync(TASK, options).await.unwrap_err();
+    assert!(err.is_timeout());
+    assert!(
+        started.elapsed() >= Duration::from_millis(550),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_failed_poll_that_may_pass_is_polled_past() {
+    let (sandbox, client) = setup().await;
+    sandbox.script_status(TASK, [(Duration::ZERO, SyncStatus::SyncSuccess)]);
+    // Three 503s exhaust one call's retries; the wait polls on.
+    sandbox.inject(vec![dataarts_security_sandbox::Fault::status(503); 3]);
+    let task = client.wait_for_sync(TASK, quick()).await.unwrap();
+    assert_eq!(task.sync_status, Some(SyncStatus::SyncSuccess));
+}

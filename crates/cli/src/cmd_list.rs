@@ -93,14 +93,10 @@ pub async fn run(client: &Client, args: Args, format: &output::Render) -> anyhow
     query.order_by = args.order_by;
     query.order_by_asc = args.order_by_asc;
     let page = if args.all {
-        let tasks = client
+        client
             .collect_all(query.clone())
             .await
-            .context("cannot list all tasks")?;
-        let mut page = dataarts_security::TaskPage::default();
-        page.total = Some(tasks.len() as u64);
-        page.tasks = tasks;
-        page
+            .context("cannot list all tasks")?
     } else {
         client
             .list_tasks(&query)

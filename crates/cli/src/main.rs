@@ -387,7 +387,10 @@ fn main() -> ExitCode {
         tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_writer(std::io::stderr)
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .with_ansi(
+                std::io::IsTerminal::is_terminal(&std::io::stderr())
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            )
             .init();
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
@@ -400,12 +403,18 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let json_output = cli.global.output == Output::Json;
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if output::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) if dry_run(&error).is_some() => {
             let prepared = dry_run(&error).expect("checked above");
-            match output::print_text(&prepared.to_string()) {
+            let printed = if json_output {
+                output::print_json(prepared)
+            } else {
+                output::print_text(&prepared.to_string())
+            };
+            match printed {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(_) => ExitCode::FAILURE,
             }
@@ -505,6 +514,7 @@ fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client
     let mut builder = Client::builder();
     if let Some(sandbox) = sandbox {
         builder = builder
+            .no_proxy()
             .endpoint(sandbox.url())
             .iam_endpoint(sandbox.url())
             .region(
@@ -544,8 +554,9 @@ fn client(args: &GlobalArgs, sandbox: Option<&Sandbox>) -> anyhow::Result<Client
         builder = builder.proxy(proxy);
     }
     if let Some(path) = &args.ca_bundle {
-        let pem = std::fs::read(path)
-            .with_context(|| format!("cannot read the CA bundle {}", path.display()))?;
+        let pem = std::fs::read(path).map_err(|e| {
+            output::UsageError(format!("cannot read the CA bundle {}: {e}", path.display()))
+        })?;
         builder = builder.ca_bundle_pem(pem);
     }
 

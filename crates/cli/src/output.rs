@@ -57,9 +57,14 @@ pub fn emit<T: serde::Serialize>(
     }
     let mut json = serde_json::to_value(value)?;
     if let Some(query) = &render.query {
-        let found = query
-            .search(&json)
-            .map_err(|e| anyhow::anyhow!("--query failed: {e}"))?;
+        let found = query.search(&json).map_err(|e| {
+            let reason = e
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            UsageError(format!("--query failed: {reason}"))
+        })?;
         json = serde_json::to_value(&*found)?;
     }
     match render.format {

@@ -859,3 +859,92 @@ fn no_colour_when_piped() {
     let output = cli().args(["--sandbox", "list", "--all"]).output().unwrap();
     assert!(!stdout(&output).contains('\u{1b}'));
 }
+
+#[test]
+fn a_dry_run_asks_iam_nothing() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let sandbox = runtime
+        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
+        .unwrap();
+    let url = sandbox.url();
+    let (user, password, domain) = dataarts_security_sandbox::DEFAULT_USER;
+    let output = runtime.block_on(async move {
+        tokio::task::spawn_blocking(move || {
+            cli()
+                .args([
+                    "--endpoint",
+                    &url,
+                    "--iam-endpoint",
+                    &url,
+                    "--region",
+                    "cn-north-4",
+                ])
+                .args(["--workspace", fixtures::WORKSPACE, "--dry-run"])
+                .args([
+                    "--user",
+                    user,
+                    "--password",
+                    password,
+                    "--domain",
+                    domain,
+                    "--project-id",
+                    "p",
+                ])
+                .args(["show", fixtures::SEED_TASK_ID])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    });
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("x-auth-token: ** redacted **"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(sandbox.token_requests(), 0);
+    assert_eq!(sandbox.api_requests(), 0);
+}
+
+#[test]
+fn a_proxy_that_is_not_http_is_refused() {
+    for proxy in ["ftp://127.0.0.1:1", "socks5://127.0.0.1:1"] {
+        let output = cli()
+            .args([
+                "--sandbox",
+                "--proxy",
+                proxy,
+                "show",
+                fixtures::SEED_TASK_ID,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{proxy}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("invalid proxy"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn the_sandbox_is_reached_directly_whatever_the_proxy_variables_say() {
+    let output = cli()
+        .args(["--sandbox", "show", fixtures::SEED_TASK_ID])
+        .env("HTTP_PROXY", "http://127.0.0.1:1")
+        .env("http_proxy", "http://127.0.0.1:1")
+        .env("ALL_PROXY", "http://127.0.0.1:1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -188,6 +188,25 @@ impl Authenticator {
         matches!(self.credentials, Credentials::Password(_))
     }
 
+    /// The project id and authentication of a dry run, without asking IAM:
+    /// a project id still to be looked up and a token still to be fetched
+    /// show as placeholders.
+    pub(crate) fn dry_run_auth(&self) -> (String, RequestAuth) {
+        let project_id = self
+            .project_id
+            .get()
+            .cloned()
+            .unwrap_or_else(|| "{project_id}".to_owned());
+        let auth = match &self.credentials {
+            Credentials::Token(token) => RequestAuth::Token(token.clone()),
+            Credentials::AccessKey(ak) => RequestAuth::Sign(ak.clone()),
+            Credentials::Password(_) => {
+                RequestAuth::Token(Secret::new("token-from-IAM-not-fetched-in-a-dry-run"))
+            }
+        };
+        (project_id, auth)
+    }
+
     /// Drops a cached token the gateway said has expired, so the next call
     /// fetches a new one.
     pub(crate) async fn forget_token(&self) {

@@ -205,8 +205,15 @@ impl Client {
     /// The authentication of the next request, and the exchange that will
     /// carry it.
     async fn exchange(&self) -> Result<Arc<Exchange>, Error> {
-        let project_id = self.auth.project_id(&self.http).await?.to_owned();
-        let auth = self.auth.request_auth(&self.http, &project_id).await?;
+        let (project_id, auth) = if self.dry_run {
+            // A dry run sends nothing, IAM included: what IAM would supply
+            // is shown as a placeholder.
+            self.auth.dry_run_auth()
+        } else {
+            let project_id = self.auth.project_id(&self.http).await?.to_owned();
+            let auth = self.auth.request_auth(&self.http, &project_id).await?;
+            (project_id, auth)
+        };
         let call = CallAuth {
             auth,
             project_id,
@@ -734,6 +741,7 @@ pub struct ClientBuilder {
     accept_invalid_certs: bool,
     ca_pem: Option<Vec<u8>>,
     proxy: Option<String>,
+    no_proxy: bool,
     dry_run: bool,
     env: Option<EnvLookup>,
     clock: Option<Clock>,
@@ -842,6 +850,13 @@ impl ClientBuilder {
     /// Ignored with [`Self::http_client`].
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Some(url.into());
+        self
+    }
+
+    /// Connects directly, ignoring the proxy environment variables (for an
+    /// endpoint on this machine, say). Default: off.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
         self
     }
 
@@ -970,9 +985,19 @@ impl ClientBuilder {
                     // Credentials must never follow a redirect anywhere.
                     .redirect(reqwest::redirect::Policy::none());
                 if let Some(proxy) = &self.proxy {
+                    let scheme_ok = reqwest::Url::parse(proxy)
+                        .is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
+                    if !scheme_ok {
+                        return Err(Error::invalid(
+                            "proxy",
+                            "must be an http:// or https:// URL",
+                        ));
+                    }
                     let proxy = reqwest::Proxy::all(proxy.as_str())
                         .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))?;
                     builder = builder.proxy(proxy);
+                } else if self.no_proxy {
+                    builder = builder.no_proxy();
                 }
                 if let Some(pem) = &self.ca_pem {
                     let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {

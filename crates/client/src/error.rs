@@ -64,7 +64,7 @@ pub enum Error {
     /// A success status came with a body that is not JSON.
     #[error(
         "HTTP {status} with a body that is not JSON ({}): {snippet}{}",
-        content_type.as_deref().unwrap_or("no content type"),
+        one_line(content_type.as_deref().unwrap_or("no content type")),
         request_suffix(.request_id)
     )]
     UnexpectedBody {
@@ -140,7 +140,7 @@ pub enum Error {
 fn request_suffix(request_id: &Option<String>) -> String {
     request_id
         .as_deref()
-        .map(|id| format!(" (request id {id})"))
+        .map(|id| format!(" (request id {})", one_line(id)))
         .unwrap_or_default()
 }
 
@@ -334,7 +334,7 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
         if let Some(code) = &self.error_code {
-            write!(f, " {code}")?;
+            write!(f, " {}", one_line(code))?;
         }
         if let Some(msg) = &self.error_msg {
             write!(f, ": {}", one_line(msg))?;

@@ -2,8 +2,9 @@
 //!
 //! Pages are fetched lazily by `offset` (which counts tasks, from 0) and
 //! `limit`; at most one page is held in memory. The stream ends when the
-//! tasks seen reach the service's `total`, or a page comes back shorter
-//! than asked for.
+//! offset reaches the service's `total`; without a `total`, when a page
+//! comes back shorter than asked for. (A short page alone does not end it:
+//! a service may cap its pages below the size asked for.)
 //!
 //! Tasks added or removed while paging shift later tasks between pages.
 //! The stream never hands out a task twice when a shift is smaller than a
@@ -19,7 +20,7 @@ use futures::Stream;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::model::{ListTasks, MemberSyncTask};
+use crate::model::{ListTasks, MemberSyncTask, TaskPage};
 
 /// Page size when the query sets none.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
@@ -34,10 +35,25 @@ struct Pager<'a> {
     buffer: VecDeque<MemberSyncTask>,
     /// Ids of the previous page, to skip a task that shifted onto this one.
     previous_ids: HashSet<String>,
+    /// The service's latest `total`.
+    total: Option<u64>,
     done: bool,
 }
 
-impl Pager<'_> {
+impl<'a> Pager<'a> {
+    fn new(client: &'a Client, query: ListTasks) -> Self {
+        Pager {
+            client,
+            page_size: query.limit.unwrap_or(DEFAULT_PAGE_SIZE),
+            offset: u64::from(query.offset.unwrap_or(0)),
+            query,
+            buffer: VecDeque::new(),
+            previous_ids: HashSet::new(),
+            total: None,
+            done: false,
+        }
+    }
+
     async fn next(&mut self) -> Option<Result<MemberSyncTask, Error>> {
         loop {
             if let Some(task) = self.buffer.pop_front() {
@@ -83,8 +99,14 @@ impl Pager<'_> {
         }
 
         self.offset += got;
-        let reached_total = page.total.is_some_and(|total| self.offset >= total);
-        self.done = got < u64::from(self.page_size) || reached_total;
+        self.total = page.total.or(self.total);
+        // With a total, page until it is reached: a service may cap pages
+        // below the size asked for, so a short page proves nothing. Without
+        // one, a short page is the last.
+        self.done = match page.total {
+            Some(total) => self.offset >= total,
+            None => got < u64::from(self.page_size),
+        };
         let previous = std::mem::replace(&mut self.previous_ids, ids);
         self.buffer.extend(
             page.tasks
@@ -123,28 +145,24 @@ impl Client {
         &self,
         query: ListTasks,
     ) -> impl Stream<Item = Result<MemberSyncTask, Error>> + '_ {
-        let page_size = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-        let pager = Pager {
-            client: self,
-            offset: u64::from(query.offset.unwrap_or(0)),
-            query,
-            page_size,
-            buffer: VecDeque::new(),
-            previous_ids: HashSet::new(),
-            done: false,
-        };
+        let pager = Pager::new(self, query);
         futures::stream::unfold(pager, |mut pager| async move {
             pager.next().await.map(|item| (item, pager))
         })
     }
 
-    /// Every task matching `query`, collected.
+    /// Every task matching `query` from `query.offset` on, collected, with
+    /// the service's `total` of matching tasks as its last page gave it.
     ///
     /// # Errors
     ///
     /// The first error of [`Client::list_all`].
-    pub async fn collect_all(&self, query: ListTasks) -> Result<Vec<MemberSyncTask>, Error> {
-        use futures::TryStreamExt;
-        self.list_all(query).try_collect().await
+    pub async fn collect_all(&self, query: ListTasks) -> Result<TaskPage, Error> {
+        let mut pager = Pager::new(self, query);
+        let mut tasks = Vec::new();
+        while let Some(task) = pager.next().await {
+            tasks.push(task?);
+        }
+        Ok(TaskPage { total: pager.total, tasks })
     }
 }

@@ -120,22 +120,38 @@ struct Watcher<'a> {
 }
 
 impl Watcher<'_> {
+    fn timed_out(&mut self) -> Option<Result<MemberSyncTask, Error>> {
+        self.done = true;
+        Some(Err(Error::Timeout {
+            scope: TimeoutScope::Wait,
+            limit: self.options.timeout,
+        }))
+    }
+
     async fn next(&mut self) -> Option<Result<MemberSyncTask, Error>> {
         while !self.done {
             if self.last.is_some() {
-                let now = tokio::time::Instant::now();
-                if now + self.interval > self.deadline {
-                    self.done = true;
-                    return Some(Err(Error::Timeout {
-                        scope: TimeoutScope::Wait,
-                        limit: self.options.timeout,
-                    }));
+                // Sleep no further than the deadline; at the deadline, stop.
+                let wake = (tokio::time::Instant::now() + self.interval).min(self.deadline);
+                tokio::time::sleep_until(wake).await;
+                if wake >= self.deadline {
+                    return self.timed_out();
                 }
-                tokio::time::sleep(self.interval).await;
             }
-            let task = match self.client.show_task(&self.task_id).await {
-                Ok(task) => task,
-                Err(error) => {
+            // A poll may not outlast the deadline either.
+            let polled =
+                tokio::time::timeout_at(self.deadline, self.client.show_task(&self.task_id)).await;
+            let task = match polled {
+                Err(_) => return self.timed_out(),
+                Ok(Ok(task)) => task,
+                // A poll that failed in a way a retry may fix (after the
+                // client's own retries) does not end a long wait.
+                Ok(Err(error)) if error.is_retryable() => {
+                    tracing::debug!(error = %error, "poll failed; polling on");
+                    self.last.get_or_insert(None);
+                    continue;
+                }
+                Ok(Err(error)) => {
                     self.done = true;
                     return Some(Err(error));
                 }

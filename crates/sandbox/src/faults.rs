@@ -94,11 +94,25 @@ impl Fault {
             )
                 .into_response(),
             Fault::Truncated => {
-                let parts: Vec<Result<Bytes, std::io::Error>> = vec![
-                    Ok(Bytes::from_static(b"{\"total\":241,\"tasks\":[{\"id\":\"")),
-                    Err(std::io::Error::other("connection dropped on purpose")),
-                ];
-                let mut response = Response::new(Body::from_stream(stream::iter(parts)));
+                // The headers and the first bytes go out, then, after a pause
+                // that lets them reach the client, the connection breaks.
+                let body = stream::unfold(0, |step| async move {
+                    match step {
+                        0 => Some((
+                            Ok(Bytes::from_static(b"{\"total\":241,\"tasks\":[{\"id\":\"")),
+                            1,
+                        )),
+                        1 => {
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                            Some((
+                                Err(std::io::Error::other("connection dropped on purpose")),
+                                2,
+                            ))
+                        }
+                        _ => None,
+                    }
+                });
+                let mut response = Response::new(Body::from_stream(body));
                 response.headers_mut().insert(
                     header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),
