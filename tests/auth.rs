@@ -322,6 +322,8 @@ async fn the_project_id_is_looked_up_once_from_the_region() {
     assert_eq!(client.project_id().await.unwrap(), fixtures::PROJECT_ID);
     let task = client.show_task(fixtures::SEED_TASK_ID).await.unwrap();
     assert_eq!(task.project_id.as_deref(), Some(fixtures::PROJECT_ID));
+    client.list_tasks(&ListTasks::new()).await.unwrap();
+    assert_eq!(sandbox.project_requests(), 1, "looked up once, then cached");
     sandbox.shutdown().await;
 }
 

@@ -163,6 +163,9 @@ impl Client {
         while let Some(task) = pager.next().await {
             tasks.push(task?);
         }
-        Ok(TaskPage { total: pager.total, tasks })
+        Ok(TaskPage {
+            total: pager.total,
+            tasks,
+        })
     }
 }

@@ -189,6 +189,11 @@ impl Sandbox {
         self.state.token_requests.load(Ordering::Relaxed)
     }
 
+    /// How many project lookups the IAM emulation has answered.
+    pub fn project_requests(&self) -> u64 {
+        self.state.project_requests.load(Ordering::Relaxed)
+    }
+
     /// How many requests reached the task operations, admitted or not.
     pub fn api_requests(&self) -> u64 {
         self.state.api_requests.load(Ordering::Relaxed)
@@ -275,6 +280,7 @@ struct AppState {
     keys: HashMap<String, String>,
     next_request: AtomicU64,
     token_requests: AtomicU64,
+    project_requests: AtomicU64,
     api_requests: AtomicU64,
     issued: Mutex<HashMap<String, Timestamp>>,
     lockout: gateway::Lockout,
@@ -288,6 +294,7 @@ impl AppState {
             keys: config.access_keys.iter().cloned().collect(),
             next_request: AtomicU64::new(1),
             token_requests: AtomicU64::new(0),
+            project_requests: AtomicU64::new(0),
             api_requests: AtomicU64::new(0),
             issued: Mutex::new(HashMap::new()),
             lockout: gateway::Lockout::default(),
@@ -630,6 +637,7 @@ async fn projects(
     RawQuery(query): RawQuery,
     incoming: Incoming,
 ) -> Response {
+    state.project_requests.fetch_add(1, Ordering::Relaxed);
     if let Err(refusal) = state.authenticate(&incoming) {
         return state.refuse(refusal);
     }
