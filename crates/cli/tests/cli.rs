@@ -300,41 +300,63 @@ fn a_bad_enum_flag_is_a_usage_error() {
 const AK: &str = dataarts_security_sandbox::DEFAULT_ACCESS_KEY;
 const SK: &str = dataarts_security_sandbox::DEFAULT_SECRET_KEY;
 
-/// Runs the CLI against a sandbox served by this test, at `--endpoint`,
-/// with the project and workspace set; `configure` adds the rest.
-fn against_sandbox(configure: impl FnOnce(&mut Command) + Send + 'static) -> std::process::Output {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
-        .unwrap();
-    let url = sandbox.url();
-    runtime.block_on(async move {
-        tokio::task::spawn_blocking(move || {
-            let mut command = cli();
-            command
-                .args([
+/// A sandbox served by this test process, for commands that need to see
+/// its counters or script it.
+struct LocalSandbox {
+    runtime: tokio::runtime::Runtime,
+    sandbox: dataarts_security_sandbox::Sandbox,
+}
+
+impl LocalSandbox {
+    fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let sandbox = runtime
+            .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
+            .unwrap();
+        LocalSandbox { runtime, sandbox }
+    }
+
+    /// Runs the CLI with this sandbox as endpoint and IAM endpoint;
+    /// `configure` adds the rest. The sandbox is served while it runs.
+    fn run(&self, configure: impl FnOnce(&mut Command) + Send + 'static) -> std::process::Output {
+        let url = self.sandbox.url();
+        self.runtime.block_on(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut command = cli();
+                command.args([
                     "--endpoint",
                     &url,
                     "--iam-endpoint",
                     &url,
                     "--region",
                     "cn-north-4",
-                ])
-                .args([
-                    "--project-id",
-                    fixtures::PROJECT_ID,
-                    "--workspace",
-                    fixtures::WORKSPACE,
                 ]);
-            configure(&mut command);
-            command.output().unwrap()
+                configure(&mut command);
+                command.output().unwrap()
+            })
+            .await
+            .unwrap()
         })
-        .await
-        .unwrap()
-    })
+    }
+}
+
+/// Adds the sandbox's project and workspace.
+fn in_project(command: &mut Command) -> &mut Command {
+    command.args([
+        "--project-id",
+        fixtures::PROJECT_ID,
+        "--workspace",
+        fixtures::WORKSPACE,
+    ])
+}
+
+/// Runs the CLI against a fresh local sandbox, in its project;
+/// `configure` adds the rest.
+fn against_sandbox(configure: impl FnOnce(&mut Command) + Send + 'static) -> std::process::Output {
+    LocalSandbox::start().run(|command| configure(in_project(command)))
 }
 
 #[test]
@@ -479,51 +501,23 @@ fn a_credentials_file_profile_is_used() {
 
 #[test]
 fn a_password_login_gets_one_token_from_the_sandbox_iam() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
-        .unwrap();
+    let local = LocalSandbox::start();
     let (user, password, domain) = dataarts_security_sandbox::DEFAULT_USER;
-    // The sandbox is served by this runtime, so drive it while the CLI runs.
-    let output = runtime.block_on(async {
-        let url = sandbox.url();
-        tokio::task::spawn_blocking(move || {
-            cli()
-                .args([
-                    "--endpoint",
-                    &url,
-                    "--iam-endpoint",
-                    &url,
-                    "--region",
-                    "cn-north-4",
-                ])
-                .args([
-                    "--project-id",
-                    fixtures::PROJECT_ID,
-                    "--workspace",
-                    fixtures::WORKSPACE,
-                ])
-                .args([
-                    "--user",
-                    user,
-                    "--domain",
-                    domain,
-                    "show",
-                    fixtures::SEED_TASK_ID,
-                ])
-                .env("DATAARTS_PASSWORD", password)
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap()
+    let output = local.run(move |command| {
+        in_project(command)
+            .args([
+                "--user",
+                user,
+                "--domain",
+                domain,
+                "show",
+                fixtures::SEED_TASK_ID,
+            ])
+            .env("DATAARTS_PASSWORD", password);
     });
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(sandbox.token_requests(), 1);
-    assert_eq!(sandbox.api_requests(), 1);
+    assert_eq!(local.sandbox.token_requests(), 1);
+    assert_eq!(local.sandbox.api_requests(), 1);
 }
 
 #[test]
@@ -650,51 +644,27 @@ fn list_all_prints_every_failed_task() {
     assert!(got.contains(&fixtures::SEED_TASK_ID.to_owned()));
 }
 
-/// Runs the CLI against a sandbox served by this test, with a scripted
-/// status for the seed task.
+/// Runs `watch` on the seed task against a local sandbox that scripts its
+/// status.
 fn watch_with_script(
     steps: Vec<(std::time::Duration, dataarts_security::SyncStatus)>,
     extra: &[&str],
 ) -> std::process::Output {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
-        .unwrap();
-    sandbox.script_status(fixtures::SEED_TASK_ID, steps);
-    let url = sandbox.url();
+    let local = LocalSandbox::start();
+    local.sandbox.script_status(fixtures::SEED_TASK_ID, steps);
     let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-    runtime.block_on(async move {
-        tokio::task::spawn_blocking(move || {
-            cli()
-                .args([
-                    "--endpoint",
-                    &url,
-                    "--token",
-                    dataarts_security_sandbox::DEFAULT_TOKEN,
-                ])
-                .args([
-                    "--project-id",
-                    fixtures::PROJECT_ID,
-                    "--workspace",
-                    fixtures::WORKSPACE,
-                ])
-                .args([
-                    "watch",
-                    fixtures::SEED_TASK_ID,
-                    "--interval",
-                    "50ms",
-                    "--max-interval",
-                    "100ms",
-                ])
-                .args(&extra)
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap()
+    local.run(move |command| {
+        in_project(command)
+            .args(["--token", dataarts_security_sandbox::DEFAULT_TOKEN])
+            .args([
+                "watch",
+                fixtures::SEED_TASK_ID,
+                "--interval",
+                "50ms",
+                "--max-interval",
+                "100ms",
+            ])
+            .args(&extra);
     })
 }
 
@@ -862,43 +832,19 @@ fn no_colour_when_piped() {
 
 #[test]
 fn a_dry_run_asks_iam_nothing() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let sandbox = runtime
-        .block_on(dataarts_security_sandbox::Sandbox::start(Default::default()))
-        .unwrap();
-    let url = sandbox.url();
+    let local = LocalSandbox::start();
     let (user, password, domain) = dataarts_security_sandbox::DEFAULT_USER;
-    let output = runtime.block_on(async move {
-        tokio::task::spawn_blocking(move || {
-            cli()
-                .args([
-                    "--endpoint",
-                    &url,
-                    "--iam-endpoint",
-                    &url,
-                    "--region",
-                    "cn-north-4",
-                ])
-                .args(["--workspace", fixtures::WORKSPACE, "--dry-run"])
-                .args([
-                    "--user",
-                    user,
-                    "--password",
-                    password,
-                    "--domain",
-                    domain,
-                    "--project-id",
-                    "p",
-                ])
-                .args(["show", fixtures::SEED_TASK_ID])
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap()
+    let output = local.run(move |command| {
+        command
+            .args([
+                "--workspace",
+                fixtures::WORKSPACE,
+                "--project-id",
+                "p",
+                "--dry-run",
+            ])
+            .args(["--user", user, "--password", password, "--domain", domain])
+            .args(["show", fixtures::SEED_TASK_ID]);
     });
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
@@ -906,8 +852,8 @@ fn a_dry_run_asks_iam_nothing() {
         "{}",
         stdout(&output)
     );
-    assert_eq!(sandbox.token_requests(), 0);
-    assert_eq!(sandbox.api_requests(), 0);
+    assert_eq!(local.sandbox.token_requests(), 0);
+    assert_eq!(local.sandbox.api_requests(), 0);
 }
 
 #[test]
