@@ -295,9 +295,10 @@ async fn a_wrong_password_is_an_api_error_from_iam() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert!(
         err.to_string()
-            .contains("The username or password is wrong."),
+            .contains("IAM refused the password login: The username or password is wrong."),
         "{err}"
     );
+    assert!(err.is_auth_failure());
     assert!(!format!("{err} {err:?}").contains("not-the-password"));
     assert_eq!(
         sandbox.api_requests(),

@@ -261,6 +261,9 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     if seconds.is_nan() || seconds <= 0.0 {
         return Err(format!("{text:?} must be longer than zero"));
     }
+    if seconds < 0.001 {
+        return Err(format!("{text:?} is shorter than a millisecond"));
+    }
     if seconds > 86_400.0 {
         return Err(format!("{text:?} is longer than a day"));
     }

@@ -36,7 +36,8 @@ impl Render {
             })
             .transpose()?;
         let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map_or(true, |term| term != "dumb");
         Ok(Render {
             format,
             query,

@@ -894,3 +894,20 @@ fn the_sandbox_is_reached_directly_whatever_the_proxy_variables_say() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
 }
+
+#[test]
+fn a_loopback_endpoint_is_reached_directly_whatever_the_proxy_variables_say() {
+    let output = against_sandbox(|command| {
+        command
+            .args([
+                "--token",
+                dataarts_security_sandbox::DEFAULT_TOKEN,
+                "show",
+                fixtures::SEED_TASK_ID,
+            ])
+            .env("HTTP_PROXY", "http://127.0.0.1:1")
+            .env("http_proxy", "http://127.0.0.1:1")
+            .env("ALL_PROXY", "http://127.0.0.1:1");
+    });
+    assert!(output.status.success(), "{}", stderr(&output));
+}

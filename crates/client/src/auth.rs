@@ -266,7 +266,15 @@ impl Authenticator {
             .body(body.to_string())
             .build()
             .map_err(Error::Transport)?;
-        let (meta, body) = send(http, request).await?;
+        let (meta, body) = send(http, request).await.map_err(|error| match error {
+            // Say where the refusal came from: the login, not the API.
+            Error::Auth(mut api) | Error::Api(mut api) if api.status.is_client_error() => {
+                let reason = api.error_msg.take().unwrap_or_default();
+                api.error_msg = Some(format!("IAM refused the password login: {reason}"));
+                Error::Auth(api)
+            }
+            other => other,
+        })?;
 
         #[derive(Deserialize)]
         struct TokenBody {

@@ -663,6 +663,17 @@ fn field_error(error: FieldError, exchange: &Exchange) -> Error {
     }))
 }
 
+/// Whether the endpoint is on this machine (127.0.0.0/8, `::1`,
+/// `localhost`).
+fn is_loopback(endpoint: &Endpoint) -> bool {
+    match endpoint.url().host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
 /// Checks an id that becomes one path segment.
 ///
 /// Ids are percent-encoded on the wire, so any text would reach the right
@@ -996,7 +1007,8 @@ impl ClientBuilder {
                     let proxy = reqwest::Proxy::all(proxy.as_str())
                         .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))?;
                     builder = builder.proxy(proxy);
-                } else if self.no_proxy {
+                } else if self.no_proxy || is_loopback(&endpoint) {
+                    // A proxy cannot reach this machine's loopback.
                     builder = builder.no_proxy();
                 }
                 if let Some(pem) = &self.ca_pem {
