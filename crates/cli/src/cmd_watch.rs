@@ -36,6 +36,11 @@ pub struct Args {
     pub deadline: Duration,
 }
 
+/// The user interrupted the watch; exit code 130.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted")]
+pub struct Interrupted;
+
 /// The run ended in `SYNC_FAIL`; exit code 7.
 #[derive(Debug, thiserror::Error)]
 #[error("the synchronization of task {0} failed")]
@@ -76,6 +81,14 @@ pub async fn run(client: &Client, args: Args) -> anyhow::Result<()> {
                 }
                 None => break,
             },
+            _ = tokio::signal::ctrl_c() => {
+                // Leave the terminal clean; the shell's convention for an
+                // interrupt is exit code 130.
+                if live {
+                    output::print_text("\r\x1b[2K")?;
+                }
+                return Err(Interrupted.into());
+            }
             _ = ticker.tick(), if live => {
                 frame = (frame + 1) % SPINNER.len();
                 let status = last.as_ref().map_or_else(|| "waiting".to_owned(), status_text);

@@ -40,7 +40,8 @@ HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials), section
 Exit codes: 0 success, 1 other failures (such as writing the output), 2 invalid \
 input, configuration or usage, 3 the service answered with an error, 4 the \
 service could not be reached, 5 the answer could not be read, 6 timed out, \
-7 the watched synchronization failed, 8 the watched status cannot be waited on.
+7 the watched synchronization failed, 8 the watched status cannot be waited on, \
+130 interrupted.
 
 With --sandbox, the DATAARTS_* connection variables are ignored; flags still apply.")]
 struct Cli {
@@ -298,6 +299,9 @@ fn exit_code(error: &anyhow::Error) -> u8 {
     }
     if error.downcast_ref::<cmd_watch::SyncFailed>().is_some() {
         return 7;
+    }
+    if error.downcast_ref::<cmd_watch::Interrupted>().is_some() {
+        return 130;
     }
     if error.downcast_ref::<output::UsageError>().is_some() {
         return 2;
