@@ -3,7 +3,7 @@
 //! sent.
 
 use dataarts_security::{Error, ListTasks};
-use dataarts_security_tests::{client, data};
+use dataarts_security_tests::{catch_all, client, data};
 use httpmock::prelude::*;
 
 fn corpus(key: &str) -> Vec<String> {
@@ -19,12 +19,7 @@ fn corpus(key: &str) -> Vec<String> {
 #[tokio::test]
 async fn bad_task_ids_are_refused_before_sending() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).body("{}");
-        })
-        .await;
+    let any = catch_all(&server).await;
     let client = client(&server.base_url());
     for task_id in corpus("task_ids") {
         let err = client.show_task(&task_id).await.unwrap_err();
@@ -48,12 +43,7 @@ async fn bad_task_ids_are_refused_before_sending() {
 #[tokio::test]
 async fn bad_cluster_names_are_refused_before_sending() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).body("{}");
-        })
-        .await;
+    let any = catch_all(&server).await;
     let client = client(&server.base_url());
     for name in corpus("cluster_names") {
         let err = client

@@ -4,7 +4,7 @@
 use dataarts_security::{
     Client, ClusterType, Credentials, Error, ListTasks, OrderBy, ScheduleStatus, SyncStatus,
 };
-use dataarts_security_tests::{PROJECT, TOKEN, WORKSPACE, client, data, target};
+use dataarts_security_tests::{PROJECT, TOKEN, WORKSPACE, catch_all, client, data, target};
 use httpmock::prelude::*;
 
 const SEED_ID: &str = "088c2b59114405ab4fbc0df5bd05202b";
@@ -139,12 +139,7 @@ async fn unusual_but_legal_ids_are_escaped_like_the_official_sdk() {
 #[tokio::test]
 async fn ids_that_would_change_the_path_are_refused_before_sending() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).body("{}");
-        })
-        .await;
+    let any = catch_all(&server).await;
     let client = client(&server.base_url());
 
     for (task_id, reason) in [
@@ -173,12 +168,7 @@ async fn ids_that_would_change_the_path_are_refused_before_sending() {
 #[tokio::test]
 async fn a_limit_of_zero_is_refused_before_sending() {
     let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|when, then| {
-            when.any_request();
-            then.status(200).body("{}");
-        })
-        .await;
+    let any = catch_all(&server).await;
 
     let err = client(&server.base_url())
         .list_tasks(&ListTasks::new().limit(0))

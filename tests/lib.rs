@@ -60,3 +60,14 @@ pub fn target(request: &httpmock::HttpMockRequest) -> String {
         _ => uri.to_owned(),
     }
 }
+
+/// A mock that answers any request with an empty object, to count what
+/// reaches the server (usually: that nothing does).
+pub async fn catch_all(server: &httpmock::MockServer) -> httpmock::Mock<'_> {
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).body("{}");
+        })
+        .await
+}

@@ -87,11 +87,8 @@ pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<()> {
     }
     let url = reqwest::Url::parse(&args.url)
         .map_err(|e| usage(format!("invalid URL {:?}: {e}", args.url)))?;
-    let host = match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_owned(),
-        (None, _) => return Err(usage(format!("the URL {:?} has no host", args.url))),
-    };
+    let host = signer::host_of(&url)
+        .ok_or_else(|| usage(format!("the URL {:?} has no host", args.url)))?;
     // Query pairs are unescaped with `%XX` only: the official wire form
     // never carries a bare `+` for a space.
     let decode = |s: &str| {

@@ -280,6 +280,16 @@ pub fn parse_date(text: &str) -> Result<Timestamp, SignError> {
         .map_err(|_| SignError::BadDate(text.to_owned()))
 }
 
+/// The `Host` value of a URL as the official signer takes it: `host`, or
+/// `host:port` when the URL names a port. `None` for a URL without a host.
+pub fn host_of(url: &reqwest::Url) -> Option<String> {
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}
+
 /// Escapes over UTF-8 bytes, keeping only `A-Z a-z 0-9 - _ . ~`, with
 /// upper-case hex: the official SDKs' escape for path segments and query.
 pub fn escape(text: &str) -> String {

@@ -307,11 +307,7 @@ pub(crate) fn sign_request(
     }
 
     let url = request.url();
-    let host = match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (Some(host), None) => host.to_owned(),
-        (None, _) => return Err("the request URL has no host".to_owned()),
-    };
+    let host = signer::host_of(url).ok_or("the request URL has no host")?;
     let mut signing = SigningRequest {
         method: request.method().as_str(),
         host: &host,
